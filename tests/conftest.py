@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: a throwaway warehouse with the raw tables, and dbt run against it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from assets.ingest.raw_tables import create_raw_tables
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty warehouse file with schema `raw` created; CDP_* variables point at tmp_path."""
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    create_raw_tables(con)
+    con.close()
+    monkeypatch.setenv("CDP_WAREHOUSE", str(path))
+    monkeypatch.setenv("CDP_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("CDP_CONFIG_DIR", str(PROJECT_ROOT / "config"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def dbt_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One dbt target folder per test session, so tests never write into dbt_project/target."""
+    return tmp_path_factory.mktemp("dbt_target")
+
+
+@pytest.fixture
+def run_dbt(warehouse_path: Path, dbt_target_dir: Path) -> Callable[..., object]:
+    """Run a dbt command in-process against `warehouse_path`; raises with dbt's own message when it fails."""
+
+    def run(*args: str, dbt_vars: dict | None = None) -> object:
+        cli = [
+            *args,
+            "--project-dir", str(DBT_PROJECT_DIR),
+            "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(dbt_target_dir),
+            "--log-path", str(dbt_target_dir / "logs"),
+        ]
+        if dbt_vars is not None:
+            cli += ["--vars", json.dumps(dbt_vars)]
+        result = dbtRunner().invoke(cli)
+        if not result.success:
+            failures = []
+            for node_result in getattr(result.result, "results", None) or []:
+                if str(node_result.status) not in ("success", "pass", "skipped"):
+                    failures.append(f"{node_result.node.unique_id}: {node_result.status}: {node_result.message}")
+            raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception or ''}\n" + "\n".join(failures))
+        return result.result
+
+    return run
+
+
+@pytest.fixture
+def copy_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], Path]:
+    """A writable copy of config/ that CDP_CONFIG_DIR points at, for tests that change configuration."""
+
+    def copy() -> Path:
+        target = tmp_path / "config"
+        shutil.copytree(PROJECT_ROOT / "config", target, dirs_exist_ok=True)
+        monkeypatch.setenv("CDP_CONFIG_DIR", str(target))
+        return target
+
+    return copy
