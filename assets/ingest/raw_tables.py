@@ -113,7 +113,7 @@ RAW_TABLES: dict[str, str] = {
         price decimal(18, 2),
         currency varchar,
         vendor varchar,
-        attributes json,                  -- every other key of the record
+        attributes json,                  -- the whole record, so keys beyond the named ones are kept
         _row_hash varchar not null,
         {LINEAGE_COLUMNS}
     """,

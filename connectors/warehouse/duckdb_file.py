@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -34,6 +34,8 @@ def open_warehouse(path: Path, *, memory_limit: str | None = None) -> Iterator[d
     try:
         # Line numbers are derived from scan order, so insertion order must be preserved (DuckDB's default).
         con.execute("set preserve_insertion_order = true")
+        # Timestamps without an offset are read as UTC, never as the machine's local time.
+        con.execute("set TimeZone = 'UTC'")
         # Nothing is fetched from the network at run time.
         con.execute("set autoinstall_known_extensions = false")
         con.execute("set autoload_known_extensions = true")
@@ -42,3 +44,13 @@ def open_warehouse(path: Path, *, memory_limit: str | None = None) -> Iterator[d
         yield con
     finally:
         con.close()
+
+
+def quote_text(text: str) -> str:
+    """A SQL string literal for names taken from config or file headers (messages, struct keys).
+
+    Record values never pass through here: they reach SQL only as parameters or as column references.
+    """
+    if "\x00" in text:
+        raise ValueError(f"invalid text for SQL: {text!r}")
+    return "'" + text.replace("'", "''") + "'"

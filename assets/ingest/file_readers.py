@@ -1,0 +1,221 @@
+"""Reading landing files into temporary tables inside DuckDB, keeping each record's file and line.
+
+Line numbers come from scan order: with `preserve_insertion_order` a scan of several files inserts each file's
+records contiguously and in file order, so a record's line is its row id minus the first row id of its file.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from connectors.sources.landing_zone import LandingFile
+from connectors.warehouse.duckdb_file import quote_ident
+
+LINES_TABLE = "ingest_lines"
+ROWS_TABLE = "ingest_rows"
+_REJECTS_TABLE = "ingest_csv_rejects"
+_REJECT_SCANS_TABLE = "ingest_csv_reject_scans"
+
+
+def _file_list(files: Sequence[LandingFile]) -> list[str]:
+    return [str(landing_file.path) for landing_file in files]
+
+
+def _relative_path_case(files: Sequence[LandingFile], column: str) -> tuple[str, list[str]]:
+    """A SQL expression mapping absolute file names to landing-relative ones, with its parameters."""
+    whens = " ".join("when ? then ?" for _ in files)
+    params = [value for landing_file in files for value in (str(landing_file.path), landing_file.relative_path)]
+    return f"case {column} {whens} end", params
+
+
+def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
+    """Every non-blank line of the (optionally gzipped) text files into `ingest_lines(_file, _line, raw_text)`."""
+    con.execute(f"drop table if exists {LINES_TABLE}_scan")
+    con.execute(
+        f"""
+        create temp table {LINES_TABLE}_scan as
+        select filename, line as raw_text
+        from read_csv(?, columns = {{'line': 'varchar'}}, delim = '\\0', quote = '', escape = '',
+                      header = false, auto_detect = false, strict_mode = false, filename = true,
+                      compression = 'auto')
+        """,
+        [_file_list(files)],
+    )
+    relative, params = _relative_path_case(files, "filename")
+    con.execute(f"drop table if exists {LINES_TABLE}")
+    con.execute(
+        f"""
+        create temp table {LINES_TABLE} as
+        with numbered as (
+            select filename, raw_text, rowid - min(rowid) over (partition by filename) + 1 as _line
+            from {LINES_TABLE}_scan
+        )
+        select {relative} as _file, _line, raw_text
+        from numbered
+        where raw_text is not null and trim(raw_text) <> ''
+        order by _file, _line
+        """,
+        params,
+    )
+    con.execute(f"drop table {LINES_TABLE}_scan")
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:
+    """CSV or Parquet records, every value as text, into `ingest_rows(<file columns>, _file, _line, raw_text)`.
+
+    Returns the file's column names. CSV rows the reader cannot split (unterminated quote, too many fields) get
+    `raw_text` from the file and `_reject_reason` set; Parquet line numbers are 1-based row numbers.
+    """
+    suffixes = {_suffix(landing_file.relative_path) for landing_file in files}
+    if len(suffixes) != 1:
+        raise ValueError(f"one source mixes file types {sorted(suffixes)}: {[f.relative_path for f in files]}")
+    suffix = suffixes.pop()
+    if suffix == "parquet":
+        return _read_parquet_rows(con, files)
+    if suffix == "csv":
+        return _read_csv_rows(con, files)
+    raise ValueError(f"{files[0].relative_path}: unsupported file type '{suffix}', expected .csv or .parquet")
+
+
+def _suffix(relative_path: str) -> str:
+    name = relative_path.lower().removesuffix(".gz")
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def _read_parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:
+    relative, params = _relative_path_case(files, "filename")
+    con.execute(f"drop table if exists {ROWS_TABLE}")
+    con.execute(
+        f"""
+        create temp table {ROWS_TABLE} as
+        with scanned as (
+            select * from read_parquet(?, filename = true, file_row_number = true, union_by_name = true)
+        ),
+        as_text as (
+            select cast(columns(* exclude (filename, file_row_number)) as varchar),
+                   filename, file_row_number
+            from scanned
+        )
+        select as_text.* exclude (filename, file_row_number),
+               {relative} as _file,
+               file_row_number + 1 as _line,
+               to_json(as_text) ->> '$' as raw_text,
+               cast(null as varchar) as _reject_reason
+        from as_text
+        """,
+        [*params, _file_list(files)],
+    )
+    return _file_columns(con)
+
+
+def _csv_header(path: Path) -> tuple[str, ...]:
+    """The header record, parsed as CSV (the sniffer is not used: it takes Shopify's `#1001` for comments)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = next(csv.reader(handle), None)
+    if not header or any(not name.strip() for name in header):
+        raise ValueError(f"{path}: line 1: expected a CSV header with a name for every column, got {header!r}")
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise ValueError(f"{path}: line 1: CSV header repeats column(s) {duplicated}")
+    return tuple(header)
+
+
+def _read_csv_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:
+    # DuckDB binds the columns of a multi-file CSV scan by position and cannot keep rejects with union_by_name,
+    # so files are scanned in groups that share one header, and the groups are unioned by name.
+    groups: dict[tuple[str, ...], list[LandingFile]] = {}
+    for landing_file in files:
+        groups.setdefault(_csv_header(landing_file.path), []).append(landing_file)
+    group_tables = []
+    for index, (header, group) in enumerate(groups.items()):
+        table = f"{ROWS_TABLE}_group_{index}"
+        _read_csv_group(con, group, header, table)
+        group_tables.append(table)
+    con.execute(f"drop table if exists {ROWS_TABLE}")
+    union = " union all by name ".join(f"select * from {table}" for table in group_tables)
+    con.execute(f"create temp table {ROWS_TABLE} as {union}")
+    for table in group_tables:
+        con.execute(f"drop table {table}")
+    return _file_columns(con)
+
+
+def _read_csv_group(
+    con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile], header: tuple[str, ...], table: str
+) -> None:
+    """Files sharing one header into `table`, with rows the reader cannot split kept as rejects."""
+    con.execute(f"drop table if exists {_REJECTS_TABLE}")
+    con.execute(f"drop table if exists {_REJECT_SCANS_TABLE}")
+    con.execute(f"drop table if exists {table}_scan")
+    con.execute(
+        f"""
+        create temp table {table}_scan as
+        select * from read_csv(?, header = true, auto_detect = false, columns = ?, filename = true,
+                               delim = ',', quote = '"', escape = '"', comment = '', ignore_errors = true,
+                               store_rejects = true, rejects_table = '{_REJECTS_TABLE}',
+                               rejects_scan = '{_REJECT_SCANS_TABLE}')
+        """,
+        [_file_list(files), dict.fromkeys(header, "VARCHAR")],
+    )
+    columns = list(header)
+    relative, params = _relative_path_case(files, "filename")
+    struct = ", ".join(f"{quote_ident(name)} := {quote_ident(name)}" for name in columns)
+    # A rejected record is missing from the scan, so later records of its file sit one row higher than their
+    # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
+    con.execute(
+        f"""
+        create temp table {table} as
+        with numbered as (
+            select *, rowid - min(rowid) over (partition by filename) as row_in_file
+            from {table}_scan
+        ),
+        rejected as (
+            select scans.file_path as filename, rejects.line, rejects.csv_line,
+                   rejects.error_type, rejects.error_message
+            from {_REJECTS_TABLE} as rejects
+            join {_REJECT_SCANS_TABLE} as scans using (scan_id, file_id)
+        ),
+        rejected_positions as (
+            select filename, line,
+                   line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before
+            from (select distinct filename, line from rejected)
+        ),
+        good as (
+            select numbered.*, numbered.row_in_file + 2 + (
+                select count(*) from rejected_positions as positions
+                where positions.filename = numbered.filename and positions.good_rows_before <= numbered.row_in_file
+            ) as _line
+            from numbered
+        ),
+        reject_per_line as (
+            select filename, line, any_value(csv_line) as csv_line,
+                   string_agg(distinct cast(error_type as varchar) || ': ' || error_message, '; ') as message
+            from rejected
+            group by filename, line
+        )
+        select {", ".join(quote_ident(name) for name in columns)}, {relative} as _file, _line,
+               to_json(struct_pack({struct})) ->> '$' as raw_text, cast(null as varchar) as _reject_reason
+        from good
+        union all by name
+        select {relative} as _file, line as _line, csv_line as raw_text,
+               'not a well-formed CSV record: ' || message as _reject_reason
+        from reject_per_line
+        """,
+        [*params, *params],
+    )
+    con.execute(f"drop table {table}_scan")
+
+
+def _file_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    internal = {"_file", "_line", "raw_text", "_reject_reason"}
+    return [
+        row[0]
+        for row in con.execute(f"select column_name from (describe {ROWS_TABLE})").fetchall()
+        if row[0] not in internal
+    ]
+

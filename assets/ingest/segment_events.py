@@ -1,0 +1,133 @@
+"""Segment-spec calls (identify, track, page, screen, alias) from JSON lines, parsed and checked inside DuckDB.
+
+Each line is parsed once per extraction list, never by Python; a line that fails a rule keeps its raw text and the
+first rule it broke. A call without `messageId` gets the MD5 of its line, so a re-delivered line is still a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import duckdb
+
+from assets.ingest.file_readers import LINES_TABLE, read_lines
+from connectors.sources.landing_zone import LandingFile
+
+STAGED_TABLE = "ingest_staged"
+CALL_TYPES = ("identify", "track", "page", "screen", "alias")
+
+# Positions in the extraction lists below (DuckDB lists are 1-based).
+_STRING_PATHS = [
+    "$.messageId", "$.type", "$.event", "$.name", "$.userId", "$.anonymousId", "$.previousId",
+    "$.timestamp", "$.sentAt", "$.receivedAt",
+]
+_OBJECT_PATHS = ["$.traits", "$.context.traits", "$.properties", "$.context"]
+_ID_FIELDS = {"messageId": 1, "userId": 5, "anonymousId": 6, "previousId": 7}
+_OPTIONAL_TIMES = {"sentAt": 9, "receivedAt": 10}
+_OBJECT_FIELDS = {"traits": 1, "context.traits": 2, "properties": 3, "context": 4}
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join(f"'{path}'" for path in paths) + "]"
+
+
+def _reason_sql() -> str:
+    """The first rule a call breaks, as a message naming the field; NULL for a good call."""
+    whens = [
+        "when not is_json then 'not valid JSON'",
+        "when root_type <> 'OBJECT' then 'not a JSON object: got ' || root_type",
+        "when kind_types[2] is null or kind_types[2] = 'NULL' then 'type: missing'",
+        "when kind_types[2] <> 'VARCHAR' then 'type: expected a string, got ' || kind_types[2]",
+        f"when strings[2] not in {CALL_TYPES} then 'type: unknown call type ''' || strings[2] || ''', "
+        f"expected one of {', '.join(CALL_TYPES)}'",
+    ]
+    for field, index in _ID_FIELDS.items():
+        whens.append(
+            f"when kind_types[{index}] not in ('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT') "
+            f"then '{field}: expected a string, got ' || kind_types[{index}]"
+        )
+    whens += [
+        "when kind_types[8] is null or kind_types[8] = 'NULL' then 'timestamp: missing'",
+        "when kind_types[8] <> 'VARCHAR' then 'timestamp: expected an ISO-8601 string, got ' || kind_types[8]",
+        "when parsed_timestamp is null then 'timestamp: not an ISO-8601 timestamp: ''' || strings[8] || ''''",
+        "when parsed_timestamp < $earliest or parsed_timestamp > $latest "
+        "then 'timestamp: impossible value ' || strings[8] || ', outside ' || cast($earliest as varchar) "
+        "|| ' .. load time + ' || $skew_hours || ' h'",
+    ]
+    for field, index in _OPTIONAL_TIMES.items():
+        whens.append(
+            f"when kind_types[{index}] is not null and kind_types[{index}] <> 'NULL' and "
+            f"(kind_types[{index}] <> 'VARCHAR' or try_cast(strings[{index}] as timestamptz) is null) "
+            f"then '{field}: expected an ISO-8601 timestamp'"
+        )
+    for field, index in _OBJECT_FIELDS.items():
+        whens.append(
+            f"when object_types[{index}] is not null and object_types[{index}] not in ('NULL', 'OBJECT') "
+            f"then '{field}: expected an object, got ' || object_types[{index}]"
+        )
+    whens += [
+        "when strings[2] = 'alias' and coalesce(trim(strings[7]), '') = '' then 'alias: missing previousId'",
+        "when coalesce(trim(strings[5]), '') = '' and coalesce(trim(strings[6]), '') = '' "
+        "then 'missing every identifier: neither userId nor anonymousId'",
+        "when strings[2] = 'track' and coalesce(trim(strings[3]), '') = '' then 'track: missing event name'",
+    ]
+    return "case\n" + "\n".join(whens) + "\nend"
+
+
+def stage_segment_events(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[LandingFile],
+    *,
+    earliest: datetime,
+    loaded_at: datetime,
+    max_future_skew_hours: int,
+) -> None:
+    """Read `files` into temp table `ingest_staged`: raw.events columns plus _file, _line, raw_text and reason."""
+    read_lines(con, files)
+    con.execute(f"drop table if exists {STAGED_TABLE}")
+    con.execute(
+        f"""
+        create temp table {STAGED_TABLE} as
+        with lines as (
+            select _file, _line, raw_text, json_valid(raw_text) as is_json from {LINES_TABLE}
+        ),
+        extracted as (
+            select _file, _line, raw_text, is_json,
+                   case when is_json then json_type(raw_text) end as root_type,
+                   case when is_json then json_extract_string(raw_text, {_sql_list(_STRING_PATHS)}) end as strings,
+                   case when is_json then json_type(raw_text, {_sql_list(_STRING_PATHS)}) end as kind_types,
+                   case when is_json then json_type(raw_text, {_sql_list(_OBJECT_PATHS)}) end as object_types,
+                   case when is_json then json_extract(raw_text, {_sql_list(_OBJECT_PATHS)}) end as objects
+            from lines
+        ),
+        typed as (
+            select *, case when kind_types[8] = 'VARCHAR' then try_cast(strings[8] as timestamptz) end
+                          as parsed_timestamp
+            from extracted
+        )
+        select
+            _file, _line, raw_text,
+            {_reason_sql()} as reason,
+            coalesce(nullif(strings[1], ''), md5(raw_text)) as message_id,
+            strings[2] as type,
+            strings[3] as event,
+            strings[4] as name,
+            strings[5] as user_id,
+            strings[6] as anonymous_id,
+            strings[7] as previous_id,
+            case when object_types[1] = 'OBJECT' then objects[1] end as traits,
+            case when object_types[2] = 'OBJECT' then objects[2] end as context_traits,
+            case when object_types[3] = 'OBJECT' then objects[3] end as properties,
+            case when object_types[4] = 'OBJECT' then objects[4] end as context,
+            parsed_timestamp as event_timestamp,
+            try_cast(strings[9] as timestamptz) as sent_at,
+            try_cast(strings[10] as timestamptz) as received_at
+        from typed
+        """,
+        {
+            "earliest": earliest,
+            "latest": loaded_at + timedelta(hours=max_future_skew_hours),
+            "skew_hours": max_future_skew_hours,
+        },
+    )
