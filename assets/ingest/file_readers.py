@@ -108,7 +108,7 @@ def _read_parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFi
                cast(null as varchar) as _reject_reason
         from as_text
         """,
-        [*params, _file_list(files)],
+        [_file_list(files), *params],
     )
     return _file_columns(con)
 

@@ -1,0 +1,18 @@
+"""The one Dagster code location: every domain's assets, checks and sensors, with the shared resources."""
+
+import dagster as dg
+
+import assets.ingest
+import assets.profiles
+from orchestration.dbt import dbt_resource
+from orchestration.resources import WarehouseResource
+from orchestration.schedules import JOBS, SCHEDULES
+
+defs = dg.Definitions(
+    assets=[*assets.ingest.ASSETS, *assets.profiles.ASSETS],
+    asset_checks=[*assets.ingest.ASSET_CHECKS],
+    sensors=[*assets.ingest.SENSORS],
+    jobs=JOBS,
+    schedules=SCHEDULES,
+    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+)
