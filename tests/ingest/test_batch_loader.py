@@ -61,7 +61,9 @@ def test_rewritten_file_with_same_name_loads_only_what_is_new(tmp_path, warehous
         write(landing / "events/a.jsonl", [event("m1"), event("m2"), event("m3")])
         counts = ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT)
         ids = [row[0] for row in con.execute("select message_id from raw.events order by 1").fetchall()]
-        ledger = con.execute("select rows_read, rows_loaded, rows_duplicate from raw.ingested_files order by 2").fetchall()
+        ledger = con.execute(
+            "select rows_read, rows_loaded, rows_duplicate from raw.ingested_files order by 2"
+        ).fetchall()
     assert (counts.read, counts.loaded, counts.duplicates) == (3, 1, 2)
     assert ids == ["m1", "m2", "m3"]
     assert ledger == [(3, 1, 2), (2, 2, 0)]
