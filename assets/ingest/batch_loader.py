@@ -24,6 +24,7 @@ from connectors.warehouse.duckdb_file import quote_ident
 
 STAGED_TABLE = "ingest_staged"
 CLASSIFIED_TABLE = "ingest_classified"
+_TEMP_TABLES = (STAGED_TABLE, CLASSIFIED_TABLE, "ingest_files", "ingest_lines", "ingest_rows", "ingest_file_names")
 _LINEAGE = ("source_name", "source_label", "_file", "_line", "_loaded_at")
 
 
@@ -215,7 +216,7 @@ def ingest_source(
         con.execute("rollback")
         raise
     finally:
-        for table in (STAGED_TABLE, CLASSIFIED_TABLE, "ingest_files", "ingest_lines", "ingest_rows"):
+        for table in _TEMP_TABLES:
             con.execute(f"drop table if exists {table}")
     counts.files_skipped = skipped
     return counts

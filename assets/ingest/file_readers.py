@@ -18,6 +18,7 @@ from connectors.warehouse.duckdb_file import quote_ident
 
 LINES_TABLE = "ingest_lines"
 ROWS_TABLE = "ingest_rows"
+FILE_NAMES_TABLE = "ingest_file_names"
 _REJECTS_TABLE = "ingest_csv_rejects"
 _REJECT_SCANS_TABLE = "ingest_csv_reject_scans"
 
@@ -26,11 +27,13 @@ def _file_list(files: Sequence[LandingFile]) -> list[str]:
     return [str(landing_file.path) for landing_file in files]
 
 
-def _relative_path_case(files: Sequence[LandingFile], column: str) -> tuple[str, list[str]]:
-    """A SQL expression mapping absolute file names to landing-relative ones, with its parameters."""
-    whens = " ".join("when ? then ?" for _ in files)
-    params = [value for landing_file in files for value in (str(landing_file.path), landing_file.relative_path)]
-    return f"case {column} {whens} end", params
+def _register_file_names(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
+    """Temp table `ingest_file_names(filename, _file)`: absolute names as scans report them -> landing-relative."""
+    con.execute(f"create or replace temp table {FILE_NAMES_TABLE} (filename varchar, _file varchar)")
+    con.executemany(
+        f"insert into {FILE_NAMES_TABLE} values (?, ?)",
+        [(str(landing_file.path), landing_file.relative_path) for landing_file in files],
+    )
 
 
 def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
@@ -46,7 +49,7 @@ def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> 
         """,
         [_file_list(files)],
     )
-    relative, params = _relative_path_case(files, "filename")
+    _register_file_names(con, files)
     con.execute(f"drop table if exists {LINES_TABLE}")
     con.execute(
         f"""
@@ -55,12 +58,11 @@ def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> 
             select filename, raw_text, rowid - min(rowid) over (partition by filename) + 1 as _line
             from {LINES_TABLE}_scan
         )
-        select {relative} as _file, _line, raw_text
-        from numbered
-        where raw_text is not null and trim(raw_text) <> ''
-        order by _file, _line
-        """,
-        params,
+        select names._file, numbered._line, numbered.raw_text
+        from numbered join {FILE_NAMES_TABLE} as names using (filename)
+        where numbered.raw_text is not null and trim(numbered.raw_text) <> ''
+        order by names._file, numbered._line
+        """
     )
     con.execute(f"drop table {LINES_TABLE}_scan")
 
@@ -88,7 +90,7 @@ def _suffix(relative_path: str) -> str:
 
 
 def _read_parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:
-    relative, params = _relative_path_case(files, "filename")
+    _register_file_names(con, files)
     con.execute(f"drop table if exists {ROWS_TABLE}")
     con.execute(
         f"""
@@ -102,13 +104,13 @@ def _read_parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFi
             from scanned
         )
         select as_text.* exclude (filename, file_row_number),
-               {relative} as _file,
-               file_row_number + 1 as _line,
+               names._file,
+               as_text.file_row_number + 1 as _line,
                to_json(as_text) ->> '$' as raw_text,
                cast(null as varchar) as _reject_reason
-        from as_text
+        from as_text join {FILE_NAMES_TABLE} as names using (filename)
         """,
-        [_file_list(files), *params],
+        [_file_list(files)],
     )
     return _file_columns(con)
 
@@ -163,7 +165,14 @@ def _read_csv_group(
         [_file_list(files), dict.fromkeys(header, "VARCHAR")],
     )
     columns = list(header)
-    relative, params = _relative_path_case(files, "filename")
+    _register_file_names(con, files)
+    has_rejects = con.execute(f"select count(*) > 0 from {_REJECTS_TABLE}").fetchone()[0]
+    shift = (
+        """(select count(*) from rejected_positions as positions
+            where positions.filename = numbered.filename and positions.good_rows_before <= numbered.row_in_file)"""
+        if has_rejects
+        else "0"
+    )
     struct = ", ".join(f"{quote_ident(name)} := {quote_ident(name)}" for name in columns)
     # A rejected record is missing from the scan, so later records of its file sit one row higher than their
     # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
@@ -186,10 +195,7 @@ def _read_csv_group(
             from (select distinct filename, line from rejected)
         ),
         good as (
-            select numbered.*, numbered.row_in_file + 2 + (
-                select count(*) from rejected_positions as positions
-                where positions.filename = numbered.filename and positions.good_rows_before <= numbered.row_in_file
-            ) as _line
+            select numbered.*, numbered.row_in_file + 2 + {shift} as _line
             from numbered
         ),
         reject_per_line as (
@@ -198,15 +204,14 @@ def _read_csv_group(
             from rejected
             group by filename, line
         )
-        select {", ".join(quote_ident(name) for name in columns)}, {relative} as _file, _line,
+        select {", ".join(quote_ident(name) for name in columns)}, names._file, good._line,
                to_json(struct_pack({struct})) ->> '$' as raw_text, cast(null as varchar) as _reject_reason
-        from good
+        from good join {FILE_NAMES_TABLE} as names using (filename)
         union all by name
-        select {relative} as _file, line as _line, csv_line as raw_text,
-               'not a well-formed CSV record: ' || message as _reject_reason
-        from reject_per_line
-        """,
-        [*params, *params],
+        select names._file, reject_per_line.line as _line, reject_per_line.csv_line as raw_text,
+               'not a well-formed CSV record: ' || reject_per_line.message as _reject_reason
+        from reject_per_line join {FILE_NAMES_TABLE} as names using (filename)
+        """
     )
     con.execute(f"drop table {table}_scan")
 
