@@ -4,9 +4,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
-export CDP_LANDING_DIR ?= data/landing
-export CDP_WAREHOUSE ?= data/warehouse.duckdb
-export CDP_CONFIG_DIR ?= config
+export CDP_LANDING_DIR ?= $(CURDIR)/data/landing
+export CDP_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+export CDP_CONFIG_DIR ?= $(CURDIR)/config
+# dbt runs from dbt_project/; its DuckDB plugin imports from the project root.
+export CDP_PROJECT_ROOT := $(CURDIR)
 DEMO_PROFILES ?= 3000
 SCALE ?= 100k
 
@@ -26,6 +28,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 # dagster-dbt loads the dbt manifest; it is built from the project, never committed.
 dbt-manifest: install
+	mkdir -p data
 	$(BIN)/dbt parse --project-dir dbt_project --profiles-dir dbt_project --quiet
 
 demo: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest
@@ -37,8 +40,11 @@ demo: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest
 test: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest lint
 	$(BIN)/python -m pytest
 
-lint: install
+# SQLFluff's dbt templater compiles the models against a scratch warehouse, never the real one.
+lint: install dbt-manifest
 	$(BIN)/ruff check .
+	mkdir -p .dagster_home
+	CDP_WAREHOUSE=$(CURDIR)/.dagster_home/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models --processes 2
 
 dev: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
