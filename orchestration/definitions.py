@@ -10,7 +10,6 @@ from orchestration.schedules import JOBS, SCHEDULES
 
 defs = dg.Definitions(
     assets=[*assets.ingest.ASSETS, *assets.profiles.ASSETS],
-    asset_checks=[*assets.ingest.ASSET_CHECKS],
     sensors=[*assets.ingest.SENSORS],
     jobs=JOBS,
     schedules=SCHEDULES,

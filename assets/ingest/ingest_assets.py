@@ -12,6 +12,7 @@ from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.settings import load_settings
 
 OWNERS = ["team:data-platform"]
+LEDGER_CHECK = "ledger_reconciles"
 
 DESCRIPTIONS: dict[SourceFormat, str] = {
     SourceFormat.SEGMENT_EVENTS: "Segment-spec calls (identify, track, page, screen, alias), one row per messageId.",
@@ -26,32 +27,72 @@ def ingest_asset_key(source_format: SourceFormat) -> dg.AssetKey:
     return dg.AssetKey(["raw", RAW_TABLE_BY_FORMAT[source_format]])
 
 
+def _reconcile(con, source_names: list[str], table: str) -> dg.AssetCheckResult:
+    """Every row of the raw table is accounted for by the file ledger, and every file's counts balance."""
+    rows, ledger_loaded, unbalanced, quarantined = con.execute(
+        f"""
+        select
+            (select count(*) from raw.{table} where source_name in (select unnest($names))),
+            (select coalesce(sum(rows_loaded), 0) from raw.ingested_files
+             where source_name in (select unnest($names))),
+            (select count(*) from raw.ingested_files where source_name in (select unnest($names))
+             and rows_read <> rows_loaded + rows_duplicate + rows_quarantined),
+            (select count(*) from raw.quarantine where source_name in (select unnest($names)))
+        """,
+        {"names": source_names},
+    ).fetchone()
+    return dg.AssetCheckResult(
+        check_name=LEDGER_CHECK,
+        passed=bool(rows == ledger_loaded and unbalanced == 0),
+        metadata={
+            "raw_rows": rows,
+            "ledger_rows_loaded": int(ledger_loaded),
+            "files_unbalanced": unbalanced,
+            "rows_in_quarantine": quarantined,
+        },
+    )
+
+
 def build_ingest_asset(source_format: SourceFormat) -> dg.AssetsDefinition:
-    """The asset loading every source of `source_format` into its raw table, with reconciliation metadata."""
+    """The asset loading every source of `source_format` into its raw table, with reconciliation metadata.
+
+    The ledger check runs inside the asset's own op, on its connection: DuckDB allows one writer per file.
+    """
     table = RAW_TABLE_BY_FORMAT[source_format]
+    key = ingest_asset_key(source_format)
 
     @dg.asset(
-        key=ingest_asset_key(source_format),
+        key=key,
         group_name="ingest",
         description=DESCRIPTIONS[source_format] + " New files only (by content hash); bad records to raw.quarantine.",
         kinds={"python", "duckdb"},
         owners=OWNERS,
         pool=WAREHOUSE_POOL,
         tags={"domain": "ingest"},
+        check_specs=[
+            dg.AssetCheckSpec(
+                LEDGER_CHECK,
+                asset=key,
+                blocking=True,
+                description="raw rows = loaded rows in raw.ingested_files; read = loaded + duplicates + quarantined.",
+            )
+        ],
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         settings = load_settings()
         config = load_sources_config(settings.config_dir)
+        sources = config.of_format(source_format)
         total = IngestCounts()
         per_source: dict[str, dict[str, int]] = {}
         with warehouse.connect() as con:
             create_raw_tables(con)
-            for source in config.of_format(source_format):
+            for source in sources:
                 counts = ingest_source(con, source, settings.landing_dir, config)
                 context.log.info(f"{source.name}: {counts}")
                 per_source[source.name] = asdict(counts)
                 total += counts
             row_count = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            check = _reconcile(con, [source.name for source in sources], table)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": row_count,
@@ -64,50 +105,11 @@ def build_ingest_asset(source_format: SourceFormat) -> dg.AssetsDefinition:
                 "read_equals_loaded_plus_duplicates_plus_quarantined": total.balances(),
                 "per_source": dg.MetadataValue.json(per_source),
                 "landing_dir": str(settings.landing_dir),
-            }
+            },
+            check_results=[check],
         )
 
     return _ingest
 
 
-def build_reconciliation_check(source_format: SourceFormat) -> dg.AssetChecksDefinition:
-    """Every row of the raw table is accounted for by the file ledger, and every file's counts balance."""
-    table = RAW_TABLE_BY_FORMAT[source_format]
-
-    @dg.asset_check(
-        asset=ingest_asset_key(source_format),
-        name="ledger_reconciles",
-        description="raw rows = loaded rows in raw.ingested_files, and read = loaded + duplicates + quarantined.",
-        blocking=True,
-    )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        settings = load_settings()
-        names = [source.name for source in load_sources_config(settings.config_dir).of_format(source_format)]
-        with warehouse.connect() as con:
-            rows, ledger_loaded, unbalanced, quarantined = con.execute(
-                f"""
-                select
-                    (select count(*) from raw.{table} where source_name in (select unnest($names))),
-                    (select coalesce(sum(rows_loaded), 0) from raw.ingested_files
-                     where source_name in (select unnest($names))),
-                    (select count(*) from raw.ingested_files where source_name in (select unnest($names))
-                     and rows_read <> rows_loaded + rows_duplicate + rows_quarantined),
-                    (select count(*) from raw.quarantine where source_name in (select unnest($names)))
-                """,
-                {"names": names},
-            ).fetchone()
-        return dg.AssetCheckResult(
-            passed=bool(rows == ledger_loaded and unbalanced == 0),
-            metadata={
-                "raw_rows": rows,
-                "ledger_rows_loaded": int(ledger_loaded),
-                "files_unbalanced": unbalanced,
-                "rows_in_quarantine": quarantined,
-            },
-        )
-
-    return _check
-
-
 INGEST_ASSETS = [build_ingest_asset(source_format) for source_format in SourceFormat]
-INGEST_CHECKS = [build_reconciliation_check(source_format) for source_format in SourceFormat]

@@ -3,7 +3,7 @@
 import dagster as dg
 import pytest
 
-from assets.ingest import ASSET_CHECKS, ASSETS
+from assets.ingest import ASSETS
 from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.sources_config import load_sources_config
 from connectors.sources.demo_store import generate_store
@@ -51,7 +51,7 @@ def test_ingest_assets_materialize_with_reconciliation_metadata_and_passing_chec
     out, summary = demo_store
     monkeypatch.setenv("CDP_LANDING_DIR", str(out / "landing"))
     result = dg.materialize(
-        [*ASSETS, *ASSET_CHECKS], resources={"warehouse": WarehouseResource(path=str(warehouse_path))}
+        ASSETS, resources={"warehouse": WarehouseResource(path=str(warehouse_path))}
     )
     assert result.success
     events = result.asset_materializations_for_node("raw__events")[0].metadata

@@ -1,0 +1,86 @@
+"""Identity rules from config/identity.yaml: which identifiers link records, junk values, over-merge limits.
+
+Validated here so a bad rule fails before dbt runs, naming the file and the field; `as_dbt_var()` hands the result
+to dbt as var `cdp_identity`, which the identity-graph models read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import pydantic
+
+from orchestration.config_files import load_config
+
+IDENTITY_FILE = "identity.yaml"
+
+# Identifier types the staging models produce. Store customer ids are `<source_label>_customer_id`.
+FIXED_IDENTIFIER_TYPES = frozenset({"user_id", "anonymous_id", "email", "phone", "crm_id"})
+STORE_CUSTOMER_ID = re.compile(r"^[a-z][a-z0-9]*_customer_id$")
+REGION = re.compile(r"^[A-Z]{2}$")
+
+
+class _Strict(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+
+class IdentifierRule(_Strict):
+    """Whether one identifier type links records, and how many values of it one profile may hold."""
+
+    links: bool = True
+    max_per_profile: Annotated[int, pydantic.Field(ge=1)] | None = None
+    priority: Annotated[int, pydantic.Field(ge=1, le=1000)]
+
+
+class Blocklist(_Strict):
+    """Junk values, compared after normalization; they never link and never count as an identifier."""
+
+    any: list[str] = []
+    email: list[str] = []
+    phone_digits: list[Annotated[str, pydantic.Field(pattern=r"^[0-9]+$")]] = []
+    repeated_digit_phones: bool = True
+
+
+class IdentityConfig(_Strict):
+    """The whole of config/identity.yaml."""
+
+    default_phone_region: Annotated[str, pydantic.Field(pattern=REGION.pattern)] = "US"
+    identifiers: dict[str, IdentifierRule]
+    blocklist: Blocklist = Blocklist()
+
+    @pydantic.field_validator("identifiers")
+    @classmethod
+    def _known_types(cls, identifiers: dict[str, IdentifierRule]) -> dict[str, IdentifierRule]:
+        for name in identifiers:
+            if name not in FIXED_IDENTIFIER_TYPES and not STORE_CUSTOMER_ID.match(name):
+                known = ", ".join(sorted(FIXED_IDENTIFIER_TYPES))
+                raise ValueError(f"unknown identifier type {name!r}: expected one of {known} or <store>_customer_id")
+        priorities = [rule.priority for rule in identifiers.values()]
+        if len(set(priorities)) != len(priorities):
+            raise ValueError("each identifier type needs its own priority")
+        if not any(rule.links for rule in identifiers.values()):
+            raise ValueError("at least one identifier type must link records")
+        return identifiers
+
+    def as_dbt_var(self) -> dict:
+        """Var `cdp_identity`: plain dicts and lists; blocklisted values already in their compared form."""
+        return {
+            "default_phone_region": self.default_phone_region,
+            "identifiers": [
+                {"type": name, **rule.model_dump()}
+                for name, rule in sorted(self.identifiers.items(), key=lambda item: item[1].priority)
+            ],
+            "blocklist": {
+                "any": sorted({value.strip().lower() for value in self.blocklist.any}),
+                "email": sorted({value.strip().lower() for value in self.blocklist.email}),
+                "phone_digits": sorted(set(self.blocklist.phone_digits)),
+                "repeated_digit_phones": self.blocklist.repeated_digit_phones,
+            },
+        }
+
+
+def load_identity_config(config_dir: Path) -> IdentityConfig:
+    """Read and validate `config_dir/identity.yaml`; a ConfigError names the file and the field."""
+    return load_config(config_dir / IDENTITY_FILE, IdentityConfig)

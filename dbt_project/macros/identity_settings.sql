@@ -1,0 +1,75 @@
+{#- The identity rules (var `cdp_identity`, built from config/identity.yaml by assets/profiles/dbt_vars.py). -#}
+{% macro identity_settings() -%}
+    {%- set settings = var('cdp_identity') -%}
+    {%- if execute and not settings.get('identifiers') -%}
+        {{ exceptions.raise_compiler_error(
+            "var cdp_identity is empty: pass --vars from `python -m assets.profiles.dbt_vars` (config/identity.yaml)"
+        ) }}
+    {%- endif -%}
+    {{ return(settings) }}
+{%- endmacro %}
+
+{#- Identifier types in priority order (strongest first); only those that link when `linking_only`. -#}
+{% macro identity_types(linking_only=false) -%}
+    {%- set types = [] -%}
+    {%- for rule in cdp.identity_settings().get('identifiers', []) -%}
+        {%- if rule['links'] or not linking_only -%}{%- do types.append(rule['type']) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(types) }}
+{%- endmacro %}
+
+{#- A single-quoted SQL string literal; the only way config values reach SQL text. -#}
+{% macro sql_literal(value) -%}
+    {{ return(adapter.dispatch('sql_literal', 'cdp')(value)) }}
+{%- endmacro %}
+
+{% macro default__sql_literal(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro snowflake__sql_literal(value) -%}
+    '{{ value | string | replace("\\", "\\\\") | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- `(a, b, c)` of literals for an `in` list; `(null)` when empty so the SQL stays valid. -#}
+{% macro sql_literal_list(values) -%}
+    {%- if values | length == 0 -%}(null){%- else -%}
+    ({%- for value in values -%}{{ cdp.sql_literal(value) }}{{ ", " if not loop.last }}{%- endfor -%})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- SQL: one row per identifier type with its rule, from the config (link, limit, priority). -#}
+{% macro identity_rules_relation() -%}
+    {%- set rules = cdp.identity_settings().get('identifiers', []) -%}
+    {%- for rule in rules %}
+    select
+        {{ cdp.sql_literal(rule['type']) }} as identifier_type,
+        {{ 'true' if rule['links'] else 'false' }} as is_linking_type,
+        cast({{ rule['max_per_profile'] if rule['max_per_profile'] is not none else 'null' }} as integer)
+            as max_per_profile,
+        cast({{ rule['priority'] | int }} as integer) as priority
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- SQL boolean: `value_sql` (already normalized) of `type_sql` is a blocklisted junk value. -#}
+{% macro identifier_is_junk(type_sql, value_sql) -%}
+    {%- set blocklist = cdp.identity_settings().get('blocklist', {}) -%}
+    (
+        {{ value_sql }} is null
+        or lower(trim({{ value_sql }})) in {{ cdp.sql_literal_list(blocklist.get('any', [])) }}
+        or ({{ type_sql }} = 'email' and (
+            {{ value_sql }} in {{ cdp.sql_literal_list(blocklist.get('email', [])) }}
+            or {{ value_sql }} not like '%_@_%'
+        ))
+        or ({{ type_sql }} = 'phone' and (
+            {{ cdp.digits_only(value_sql) }} in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
+            or right({{ cdp.digits_only(value_sql) }}, 10) in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
+            {%- if blocklist.get('repeated_digit_phones', true) %}
+            {#- The last seven digits all alike: 0000000, 9999999 ... whatever the country code. #}
+            or right({{ cdp.digits_only(value_sql) }}, 7)
+                = {{ dbt.concat(["substr(right(" ~ cdp.digits_only(value_sql) ~ ", 7), 1, 1)"] * 7) }}
+            {%- endif %}
+        ))
+    )
+{%- endmacro %}

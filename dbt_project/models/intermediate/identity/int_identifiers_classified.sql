@@ -1,0 +1,73 @@
+{#- One row per identifier (type, value): when it was seen, and whether it links records. An identifier seen
+    together with more values of a strong type than `max_per_profile` allows (a family email on two Shopify
+    customers, a shared device under two user ids) stays an attribute and never links. -#}
+with
+
+observations as (
+    select * from {{ ref('int_identity_observations') }}
+),
+
+rules as (
+    {{ cdp.identity_rules_relation() }}
+),
+
+identifiers as (
+    select
+        identifier_type,
+        identifier_value,
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        count(*) as observation_count
+    from observations
+    group by identifier_type, identifier_value
+),
+
+strong_observations as (
+    select observations.observation_key, observations.identifier_type, observations.identifier_value,
+        rules.max_per_profile
+    from observations
+    inner join rules on observations.identifier_type = rules.identifier_type
+    where rules.max_per_profile is not null
+),
+
+conflicts as (
+    select
+        observations.identifier_type,
+        observations.identifier_value,
+        min(strong_observations.identifier_type) as conflicting_type
+    from observations
+    inner join strong_observations
+        on observations.observation_key = strong_observations.observation_key
+        and observations.identifier_type <> strong_observations.identifier_type
+    group by observations.identifier_type, observations.identifier_value, strong_observations.identifier_type
+    having count(distinct strong_observations.identifier_value) > max(strong_observations.max_per_profile)
+),
+
+conflicts_per_identifier as (
+    select identifier_type, identifier_value, min(conflicting_type) as conflicting_type
+    from conflicts
+    group by identifier_type, identifier_value
+),
+
+final as (
+    select
+        identifiers.identifier_type,
+        identifiers.identifier_value,
+        coalesce(rules.priority, 1000000) as priority,
+        coalesce(rules.is_linking_type, false) and conflicts_per_identifier.identifier_type is null as is_link,
+        case
+            when conflicts_per_identifier.identifier_type is not null
+                then {{ dbt.concat(["'shared by several '", "conflicting_type", "' values'"]) }}
+            when not coalesce(rules.is_linking_type, false) then 'type does not link'
+        end as not_linking_reason,
+        identifiers.first_seen_at,
+        identifiers.last_seen_at,
+        identifiers.observation_count
+    from identifiers
+    left join rules on identifiers.identifier_type = rules.identifier_type
+    left join conflicts_per_identifier
+        on identifiers.identifier_type = conflicts_per_identifier.identifier_type
+        and identifiers.identifier_value = conflicts_per_identifier.identifier_value
+)
+
+select * from final

@@ -1,0 +1,177 @@
+{#- One row per identifier per observation: a set of identifiers seen together in one source record (an order,
+    a CRM profile) or in Segment calls (each distinct combination of ids in events is one observation).
+    Identifiers are normalized and junk values removed; an observation left without any identifier keeps one
+    row of type `source_record` so it still gets a profile. -#}
+{%- set linkable = cdp.identity_types() -%}
+with
+
+phones as (
+    select * from {{ ref('int_phone_numbers_normalized') }}
+),
+
+events as (
+    select * from {{ ref('stg_segment__events') }}
+),
+
+shopify_lines as (
+    select * from {{ ref('stg_shopify__order_lines') }}
+),
+
+store_lines as (
+    select * from {{ ref('stg_stores__order_lines') }}
+),
+
+crm_profiles as (
+    select * from {{ ref('stg_crm__profiles') }}
+),
+
+event_id_sets as (
+    select
+        anonymous_id,
+        user_id,
+        previous_id,
+        email,
+        phone_raw,
+        phone_region,
+        source_label,
+        min(event_at) as first_seen_at,
+        max(event_at) as last_seen_at
+    from events
+    group by 1, 2, 3, 4, 5, 6, 7
+),
+
+event_observations as (
+    select
+        {{ dbt.concat(["'events:'", dbt.hash(dbt.concat([
+            "coalesce(anonymous_id, '')", "'|'", "coalesce(user_id, '')", "'|'", "coalesce(previous_id, '')",
+            "'|'", "coalesce(email, '')", "'|'", "coalesce(phone_raw, '')", "'|'", "source_label"
+        ]))]) }} as observation_key,
+        event_id_sets.*
+    from event_id_sets
+),
+
+shopify_orders as (
+    select
+        {{ dbt.concat(["source_name", "':order:'", "order_name"]) }} as observation_key,
+        source_label,
+        max(shopify_customer_id) as shopify_customer_id,
+        max(email) as email,
+        max(phone_raw) as phone_raw,
+        max(phone_region) as phone_region,
+        min(ordered_at) as first_seen_at,
+        max(ordered_at) as last_seen_at
+    from shopify_lines
+    group by source_name, order_name, source_label
+),
+
+store_orders as (
+    select
+        {{ dbt.concat(["source_name", "':order:'", "order_id"]) }} as observation_key,
+        source_label,
+        max(store_customer_id) as store_customer_id,
+        max(email) as email,
+        max(phone_raw) as phone_raw,
+        max(phone_region) as phone_region,
+        min(ordered_at) as first_seen_at,
+        max(ordered_at) as last_seen_at
+    from store_lines
+    group by source_name, order_id, source_label
+),
+
+crm_records as (
+    select
+        {{ dbt.concat(["source_name", "':crm:'", "coalesce(crm_id, _file || ':' || cast(_line as varchar))"]) }}
+            as observation_key,
+        source_label,
+        crm_id,
+        email,
+        phone_raw,
+        phone_region,
+        coalesce(updated_at, _loaded_at) as first_seen_at,
+        coalesce(updated_at, _loaded_at) as last_seen_at
+    from crm_profiles
+),
+
+phone_observations as (
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from event_observations
+    union all
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from shopify_orders
+    union all
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from store_orders
+    union all
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from crm_records
+),
+
+identifiers as (
+    select observation_key, source_label, 'anonymous_id' as identifier_type, anonymous_id as identifier_value,
+        first_seen_at, last_seen_at
+    from event_observations
+    union all
+    {#- alias: previousId is the anonymous id being tied to the user (Segment's usual alias call). #}
+    select observation_key, source_label, 'anonymous_id', previous_id, first_seen_at, last_seen_at
+    from event_observations
+    union all
+    select observation_key, source_label, 'user_id', user_id, first_seen_at, last_seen_at from event_observations
+    union all
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from event_observations
+    union all
+    select observation_key, source_label, 'shopify_customer_id', shopify_customer_id, first_seen_at, last_seen_at
+    from shopify_orders
+    union all
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from shopify_orders
+    union all
+    select observation_key, source_label, {{ dbt.concat(["source_label", "'_customer_id'"]) }}, store_customer_id,
+        first_seen_at, last_seen_at
+    from store_orders
+    union all
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from store_orders
+    union all
+    select observation_key, source_label, 'crm_id', crm_id, first_seen_at, last_seen_at from crm_records
+    union all
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from crm_records
+    union all
+    select phone_observations.observation_key, phone_observations.source_label, 'phone', phones.phone_e164,
+        phone_observations.first_seen_at, phone_observations.last_seen_at
+    from phone_observations
+    inner join phones
+        on phone_observations.phone_raw = phones.phone_raw and phone_observations.phone_region = phones.phone_region
+),
+
+kept as (
+    select distinct *
+    from identifiers
+    where identifier_type in {{ cdp.sql_literal_list(linkable) }}
+        and not {{ cdp.identifier_is_junk('identifier_type', 'identifier_value') }}
+),
+
+all_observations as (
+    select observation_key, source_label, first_seen_at, last_seen_at from event_observations
+    union all
+    select observation_key, source_label, first_seen_at, last_seen_at from shopify_orders
+    union all
+    select observation_key, source_label, first_seen_at, last_seen_at from store_orders
+    union all
+    select observation_key, source_label, first_seen_at, last_seen_at from crm_records
+),
+
+without_identifiers as (
+    select
+        all_observations.observation_key,
+        all_observations.source_label,
+        'source_record' as identifier_type,
+        all_observations.observation_key as identifier_value,
+        all_observations.first_seen_at,
+        all_observations.last_seen_at
+    from all_observations
+    left join (select distinct observation_key from kept) as with_identifiers
+        on all_observations.observation_key = with_identifiers.observation_key
+    where with_identifiers.observation_key is null
+),
+
+final as (
+    select * from kept
+    union all
+    select * from without_identifiers
+)
+
+select * from final

@@ -1,0 +1,56 @@
+{{ config(materialized='incremental', incremental_strategy='append') }}
+{#- One row per distinct raw phone value and region ever seen, with its E.164 form (null when it is no number).
+    Incremental: each run normalizes only values not seen before, so the Python UDF never runs per event. -#}
+with
+
+crm_phones as (
+    select phone_raw, phone_region from {{ ref('stg_crm__profiles') }}
+),
+
+shopify_phones as (
+    select phone_raw, phone_region from {{ ref('stg_shopify__order_lines') }}
+),
+
+store_phones as (
+    select phone_raw, phone_region from {{ ref('stg_stores__order_lines') }}
+),
+
+event_phones as (
+    select phone_raw, phone_region from {{ ref('stg_segment__events') }}
+    where traits is not null or context_traits is not null
+),
+
+raw_phones as (
+    select distinct phone_raw, phone_region
+    from (
+        select * from crm_phones
+        union all
+        select * from shopify_phones
+        union all
+        select * from store_phones
+        union all
+        select * from event_phones
+    ) as all_phones
+    where phone_raw is not null
+),
+
+new_phones as (
+    select raw_phones.phone_raw, raw_phones.phone_region
+    from raw_phones
+    {%- if is_incremental() %}
+    left join {{ this }} as known
+        on raw_phones.phone_raw = known.phone_raw and raw_phones.phone_region = known.phone_region
+    where known.phone_raw is null
+    {%- endif %}
+),
+
+final as (
+    select
+        phone_raw,
+        phone_region,
+        {{ cdp.normalize_phone('phone_raw', 'phone_region') }} as phone_e164,
+        {{ dbt.current_timestamp() }} as normalized_at
+    from new_phones
+)
+
+select * from final

@@ -1,0 +1,172 @@
+{#-
+    One row per person (profile_id): survived attributes, custom and transformed properties as JSON, consent per
+    channel, suppression, activity and counts. A profile exists once any record or event carries its id; one known
+    only by anonymous ids (a browser that never identified) is kept for its events but is not `is_identified`.
+    Activity is measured back from the newest event in the warehouse, never from now(), so re-runs agree.
+-#}
+{%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
+{%- set suppression = settings['suppression'] -%}
+
+with consent as (
+
+    select * from {{ ref('consent') }}
+
+),
+
+attributes as (
+
+    select * from {{ ref('int_profile_attributes_transformed') }}
+
+),
+
+events as (
+
+    select * from {{ ref('events') }}
+
+),
+
+identities as (
+
+    select * from {{ ref('profile_identities') }}
+
+),
+
+consent_by_profile as (
+
+    select
+        profile_id,
+        max(case when channel = 'email' then status end) as email_consent,
+        max(case when channel = 'sms' then status end) as sms_consent,
+        max(case when channel = 'push' then status end) as push_consent
+    from consent
+    group by profile_id
+
+),
+
+event_activity as (
+
+    select
+        profile_id,
+        count(*) as event_count,
+        count(case when metric_name = 'Placed Order' then 1 end) as order_count,
+        min(event_at) as first_event_at,
+        max(event_at) as last_event_at
+    from events
+    where profile_id is not null
+    group by profile_id
+
+),
+
+newest_event as (
+
+    select max(event_at) as newest_event_at from events
+
+),
+
+identifier_counts as (
+
+    select
+        profile_id,
+        count(*) as identifier_count,
+        count(case when identifier_type <> 'anonymous_id' then 1 end) as known_identifier_count
+    from identities
+    group by profile_id
+
+),
+
+suppression_evidence as (
+    {%- for identifier in suppression['identifiers'] %}
+
+    select
+        profile_id,
+        cast(null as timestamp with time zone) as suppressed_at,
+        {{ cdp.sql_literal(identifier['reason']) }} as suppression_reason
+    from identities
+    where identifier_type = {{ cdp.sql_literal(identifier['type']) }}
+        and identifier_value = {{ cdp.sql_literal(identifier['value']) }}
+
+    union all
+    {%- endfor %}
+    {%- for suppression_event in suppression['events'] %}
+
+    select
+        profile_id,
+        event_at as suppressed_at,
+        {{ cdp.sql_literal(suppression_event['reason']) }} as suppression_reason
+    from events
+    where metric_name = {{ cdp.sql_literal(suppression_event['metric']) }}
+        and {{ cdp.property_filters_condition('properties', suppression_event['filters']) }}
+
+    union all
+    {%- endfor %}
+
+    select
+        cast(null as {{ dbt.type_string() }}) as profile_id,
+        cast(null as timestamp with time zone) as suppressed_at,
+        cast(null as {{ dbt.type_string() }}) as suppression_reason
+    where 1 = 0
+
+),
+
+suppressions as (
+
+    select profile_id, suppressed_at, suppression_reason
+    from (
+        select
+            *,
+            row_number() over (
+                partition by profile_id order by suppressed_at asc nulls last, suppression_reason
+            ) as evidence_rank
+        from suppression_evidence
+        where profile_id is not null
+    ) as ranked
+    where evidence_rank = 1
+
+),
+
+final as (
+
+    select
+        consent_by_profile.profile_id,
+        {%- for attribute in settings['attributes'] %}
+        attributes.{{ cdp.property_column(attribute['name']) }},
+        {%- endfor %}
+        {{ cdp.json_object(cdp.prefixed_property_pairs('attributes', settings['custom_properties'])) }}
+            as custom_properties,
+        {{ cdp.json_object(cdp.prefixed_property_pairs('attributes', settings['transformations'])) }}
+            as transformed_properties,
+        consent_by_profile.email_consent,
+        consent_by_profile.sms_consent,
+        consent_by_profile.push_consent,
+        coalesce(identifier_counts.known_identifier_count, 0) > 0 as is_identified,
+        suppressions.profile_id is not null as is_suppressed,
+        suppressions.suppressed_at,
+        suppressions.suppression_reason,
+        coalesce(
+            event_activity.last_event_at
+            >= {{ dbt.dateadd('day', -1 * settings['active_window_days'], 'newest_event.newest_event_at') }},
+            false
+        ) as is_active,
+        least(
+            coalesce(attributes.first_observed_at, event_activity.first_event_at),
+            coalesce(event_activity.first_event_at, attributes.first_observed_at)
+        ) as first_seen_at,
+        greatest(
+            coalesce(attributes.last_observed_at, event_activity.last_event_at),
+            coalesce(event_activity.last_event_at, attributes.last_observed_at)
+        ) as last_seen_at,
+        event_activity.last_event_at,
+        coalesce(attributes.record_count, 0) as record_count,
+        coalesce(identifier_counts.identifier_count, 0) as identifier_count,
+        coalesce(event_activity.order_count, 0) as order_count,
+        coalesce(event_activity.event_count, 0) as event_count
+    from consent_by_profile
+    cross join newest_event
+    left join attributes on consent_by_profile.profile_id = attributes.profile_id
+    left join event_activity on consent_by_profile.profile_id = event_activity.profile_id
+    left join identifier_counts on consent_by_profile.profile_id = identifier_counts.profile_id
+    left join suppressions on consent_by_profile.profile_id = suppressions.profile_id
+
+)
+
+select * from final

@@ -1,0 +1,49 @@
+{#- One row per order line of the non-Shopify stores: the latest version per (source_name, order_id, line_id).
+    A customer id of '0' is WooCommerce's guest checkout: no customer. -#}
+with
+
+source as (
+    select * from {{ source('raw', 'store_order_lines') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (
+            partition by source_name, order_id, line_id order by _loaded_at desc, _file desc, _line desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        trim(order_id) as order_id,
+        order_number,
+        trim(line_id) as line_id,
+        case when trim(customer_id) not in ('', '0') then trim(customer_id) end as store_customer_id,
+        lower(trim(email)) as email,
+        nullif(trim(phone), '') as phone_raw,
+        {{ cdp.sql_literal(cdp.identity_settings().get('default_phone_region', 'US')) }} as phone_region,
+        nullif(trim(first_name), '') as first_name,
+        nullif(trim(last_name), '') as last_name,
+        ordered_at,
+        lower(trim(status)) as status,
+        nullif(trim(product_id), '') as product_id,
+        nullif(trim(sku), '') as sku,
+        product_name,
+        quantity,
+        line_total,
+        order_total,
+        upper(currency) as currency,
+        coalesce(refund_total, 0) as refunded_amount,
+        source_name,
+        source_label,
+        _file,
+        _line,
+        _loaded_at,
+        _row_hash
+    from versions
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,248 @@
+"""Identity resolution (dbt intermediate models): who is merged, who is not, and ids that stay stable.
+
+Small hand-made raw rows; the expected grouping is written out by hand, never derived from the models.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from assets.ingest.raw_tables import create_raw_tables
+from assets.profiles.identity_config import load_identity_config
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+
+CORE_MODELS = (
+    "path:models/staging path:models/intermediate/identity int_phone_numbers_normalized int_profile_records "
+    "events orders order_lines products profile_identities identity_merges"
+)
+DAY = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Insert dicts into raw.<table>, filling the lineage columns the tests do not care about."""
+    for number, row in enumerate(rows, start=1):
+        row = {
+            "source_name": table, "source_label": "web", "_file": f"{table}.test", "_line": number,
+            "_loaded_at": datetime.now(UTC), **row,
+        }
+        if table != "events":
+            row.setdefault("_row_hash", f"{row['_file']}:{row['_line']}")
+        columns = ", ".join(row)
+        con.execute(f"insert into raw.{table} ({columns}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def event(message_id: str, call: str, at: datetime, **fields: object) -> dict:
+    row = {"message_id": message_id, "type": call, "event_timestamp": at, "source_name": "segment_events"}
+    for key in ("traits", "properties"):
+        if key in fields:
+            fields[key] = json.dumps(fields[key])
+    return {**row, **fields}
+
+
+def shopify_line(name: str, index: int, at: datetime, **fields: object) -> dict:
+    return {
+        "name": name, "lineitem_index": index, "source_name": "shopify_orders", "source_label": "shopify",
+        "_file": "shopify/orders.csv", "_line": 100 + index + 10 * int(name.strip("#")) % 1000,
+        **({"created_at": at} if index == 1 else {}), **fields,
+    }
+
+
+class Warehouse:
+    """A throwaway warehouse with the raw tables, and `dbt build` of the core models against it."""
+
+    def __init__(self, path: Path, target: Path) -> None:
+        self.path, self.target = path, target
+        con = duckdb.connect(str(path))
+        create_raw_tables(con)
+        con.close()
+        self.dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
+
+    def insert(self, table: str, rows: list[dict]) -> None:
+        con = duckdb.connect(str(self.path))
+        try:
+            insert_rows(con, table, rows)
+        finally:
+            con.close()
+
+    def build(self) -> None:
+        args = [
+            "build", "--select", *CORE_MODELS.split(), "--vars", json.dumps(self.dbt_vars),
+            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(self.target), "--log-path", str(self.target / "logs"),
+        ]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CDP_WAREHOUSE", str(self.path))
+            result = dbtRunner().invoke(args)
+        if not result.success:
+            failures = [
+                f"{r.node.unique_id}: {r.status}: {r.message}"
+                for r in (getattr(result.result, "results", None) or [])
+                if str(r.status) not in ("success", "pass", "skipped")
+            ]
+            raise AssertionError(f"dbt build failed: {result.exception or ''}\n" + "\n".join(failures))
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(self.path))
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def profile_of(self, identifier_type: str, value: str) -> str | None:
+        rows = self.query(
+            "select profile_id from intermediate.int_identifier_profiles"
+            " where identifier_type = ? and identifier_value = ?",
+            [identifier_type, value],
+        )
+        return rows[0][0] if rows else None
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    """One person seen on web, in Shopify online and at the POS; a family; junk emails; a phone-only link."""
+    root = tmp_path_factory.mktemp("identity")
+    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    warehouse.insert("events", [
+        event("m1", "page", DAY, anonymous_id="anon-alice", name="Home"),
+        event("m2", "track", DAY + timedelta(hours=1), anonymous_id="anon-alice", event="Viewed Product"),
+        event("m3", "identify", DAY + timedelta(days=1), anonymous_id="anon-alice", user_id="u-alice",
+              traits={"email": "  Alice@Example.COM ", "firstName": "Alice"}),
+        event("m4", "track", DAY + timedelta(days=2), anonymous_id="anon-other", user_id="u-alice",
+              event="Added to Cart"),
+        event("m5", "page", DAY, anonymous_id="anon-stranger", name="Home"),
+    ])
+    warehouse.insert("shopify_order_lines", [
+        shopify_line("#1001", 1, DAY + timedelta(days=3), email="alice@example.com",
+                     note_attributes="customer_id: shopify_c_1", source="web", total=50),
+        shopify_line("#1002", 1, DAY + timedelta(days=4), email="ALICE@example.com", source="pos", total=20),
+        shopify_line("#1003", 1, DAY + timedelta(days=5), email="family@example.com",
+                     note_attributes="customer_id: shopify_c_2", total=10),
+        shopify_line("#1004", 1, DAY + timedelta(days=5), email="family@example.com",
+                     note_attributes="customer_id: shopify_c_3", total=10),
+        shopify_line("#1005", 1, DAY + timedelta(days=6), email="test@test.com",
+                     note_attributes="customer_id: shopify_c_4", total=10),
+        shopify_line("#1006", 1, DAY + timedelta(days=6), email="Test@Test.com ",
+                     note_attributes="customer_id: shopify_c_5", total=10),
+    ])
+    warehouse.insert("crm_profiles", [
+        {"crm_id": "crm-1", "email": "bob@example.com", "phone": "(415) 555-0199", "country": "US",
+         "updated_at": DAY, "source_name": "crm_profiles", "source_label": "crm"},
+    ])
+    warehouse.insert("store_order_lines", [
+        {"order_id": "w1", "line_id": "1", "customer_id": "0", "email": "bob.other@example.com",
+         "phone": "415.555.0199", "ordered_at": DAY, "source_name": "woocommerce_orders",
+         "source_label": "woocommerce", "order_total": 30, "line_total": 30, "quantity": 1},
+        {"order_id": "w2", "line_id": "1", "customer_id": "0", "email": "noemail@example.com",
+         "phone": "000-000-0000", "ordered_at": DAY, "source_name": "woocommerce_orders",
+         "source_label": "woocommerce", "order_total": 5, "line_total": 5, "quantity": 1},
+        {"order_id": "w3", "line_id": "1", "customer_id": "0", "email": "noemail@example.com",
+         "ordered_at": DAY, "source_name": "woocommerce_orders", "source_label": "woocommerce",
+         "order_total": 6, "line_total": 6, "quantity": 1},
+    ])
+    warehouse.build()
+    yield warehouse
+
+
+def test_email_links_web_and_pos_orders_and_anonymous_browsing(store: Warehouse) -> None:
+    alice = store.profile_of("user_id", "u-alice")
+    assert alice is not None
+    assert store.profile_of("anonymous_id", "anon-alice") == alice
+    assert store.profile_of("anonymous_id", "anon-other") == alice
+    assert store.profile_of("shopify_customer_id", "shopify_c_1") == alice
+    assert store.profile_of("email", "alice@example.com") == alice
+    orders = dict(store.query("select order_id, profile_id from marts.orders where order_id in ('#1001', '#1002')"))
+    assert orders == {"#1001": alice, "#1002": alice}
+    browsing = store.query("select distinct profile_id from marts.events where event_id in ('m1', 'm2', 'm4')")
+    assert browsing == [(alice,)]
+    assert store.profile_of("anonymous_id", "anon-stranger") not in (None, alice)
+
+
+def test_family_email_shared_by_two_shopify_customers_does_not_merge_them(store: Warehouse) -> None:
+    first = store.profile_of("shopify_customer_id", "shopify_c_2")
+    second = store.profile_of("shopify_customer_id", "shopify_c_3")
+    assert first and second and first != second
+    links = store.query(
+        "select distinct is_link from marts.profile_identities where identifier_value = 'family@example.com'"
+    )
+    assert links == [(False,)]
+    holders = store.query(
+        "select count(distinct profile_id) from marts.profile_identities where identifier_value = 'family@example.com'"
+    )
+    assert holders == [(2,)]
+
+
+def test_blocklisted_junk_email_links_nobody(store: Warehouse) -> None:
+    assert store.profile_of("shopify_customer_id", "shopify_c_4") != store.profile_of(
+        "shopify_customer_id", "shopify_c_5"
+    )
+    assert store.query("select count(*) from marts.profile_identities where identifier_value = 'test@test.com'") == [
+        (0,)
+    ]
+    guests = store.query("select count(distinct profile_id) from marts.orders where order_id in ('w2', 'w3')")
+    assert guests == [(2,)]
+
+
+def test_phone_normalized_by_phonenumbers_links_crm_and_store_order(store: Warehouse) -> None:
+    crm = store.profile_of("crm_id", "crm-1")
+    assert store.profile_of("phone", "+14155550199") == crm
+    assert store.query("select profile_id from marts.orders where order_id = 'w1'") == [(crm,)]
+    assert store.profile_of("phone", "+10000000000") is None
+
+
+def test_every_order_and_event_has_exactly_one_profile(store: Warehouse) -> None:
+    assert store.query("select count(*) from marts.orders where profile_id is null") == [(0,)]
+    # 4 page/track calls (identify is not an event) + 9 Placed Order + 9 Ordered Product (one line each).
+    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(22, 22)]
+    runs = store.query("select rounds, node_count from intermediate.int_identity_resolution_runs")
+    assert len(runs) == 1 and runs[0][0] >= 1
+
+
+def test_ids_stay_stable_and_a_bridging_record_merges_into_the_older_profile(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    root = tmp_path_factory.mktemp("stable_ids")
+    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    # Run 1: anonymous browsing, and an unrelated CRM profile.
+    warehouse.insert("events", [event("s1", "page", DAY, anonymous_id="anon-zoe", name="Home")])
+    warehouse.insert("crm_profiles", [{"crm_id": "crm-x", "email": "x@example.com", "updated_at": DAY,
+                                       "source_label": "crm", "_file": "crm1.csv"}])
+    warehouse.build()
+    browsing = warehouse.profile_of("anonymous_id", "anon-zoe")
+    unrelated = warehouse.profile_of("crm_id", "crm-x")
+
+    # Run 2: Zoe orders in the shop under her email: a new, separate profile; the old ids do not move.
+    warehouse.insert("shopify_order_lines", [
+        shopify_line("#2001", 1, DAY + timedelta(days=2), email="zoe@example.com",
+                     note_attributes="customer_id: shopify_c_9", total=40),
+    ])
+    warehouse.build()
+    shop = warehouse.profile_of("shopify_customer_id", "shopify_c_9")
+    assert shop not in (None, browsing, unrelated)
+    assert warehouse.profile_of("anonymous_id", "anon-zoe") == browsing
+    assert warehouse.profile_of("crm_id", "crm-x") == unrelated
+
+    # Run 3: she signs in on the browsing device: the profiles merge into the older one (browsing, run 1).
+    warehouse.insert("events", [
+        event("s2", "identify", DAY + timedelta(days=3), anonymous_id="anon-zoe", traits={"email": "zoe@example.com"},
+              _file="events2.jsonl"),
+    ])
+    warehouse.build()
+    assert warehouse.profile_of("shopify_customer_id", "shopify_c_9") == browsing
+    assert warehouse.profile_of("email", "zoe@example.com") == browsing
+    assert warehouse.profile_of("crm_id", "crm-x") == unrelated
+    merges = warehouse.query(
+        "select merged_profile_id, surviving_profile_id, reason, linking_identifier_type, linking_identifier_value"
+        " from marts.identity_merges"
+    )
+    assert merges == [(shop, browsing, "linked by email", "email", "zoe@example.com")]
+    # The incremental events mart rewrote the order's events onto the survivor.
+    order_profiles = warehouse.query("select distinct profile_id from marts.events where metric_name like 'Placed%'")
+    assert order_profiles == [(browsing,)]
+    assert warehouse.query("select count(*) from intermediate.int_identity_resolution_runs") == [(3,)]
