@@ -4,24 +4,38 @@
 with
 
 crm_phones as (
-    select phone_raw, phone_region from {{ ref('stg_crm__profiles') }}
+    select
+        phone_raw,
+        phone_region
+    from {{ ref('stg_crm__profiles') }}
 ),
 
 shopify_phones as (
-    select phone_raw, phone_region from {{ ref('stg_shopify__order_lines') }}
+    select
+        phone_raw,
+        phone_region
+    from {{ ref('stg_shopify__order_lines') }}
 ),
 
 store_phones as (
-    select phone_raw, phone_region from {{ ref('stg_stores__order_lines') }}
+    select
+        phone_raw,
+        phone_region
+    from {{ ref('stg_stores__order_lines') }}
 ),
 
 event_phones as (
-    select phone_raw, phone_region from {{ ref('stg_segment__events') }}
+    select
+        phone_raw,
+        phone_region
+    from {{ ref('stg_segment__events') }}
     where traits is not null or context_traits is not null
 ),
 
 raw_phones as (
-    select distinct phone_raw, phone_region
+    select distinct
+        phone_raw,
+        phone_region
     from (
         select * from crm_phones
         union all
@@ -35,7 +49,9 @@ raw_phones as (
 ),
 
 new_phones as (
-    select raw_phones.phone_raw, raw_phones.phone_region
+    select
+        raw_phones.phone_raw,
+        raw_phones.phone_region
     from raw_phones
     {%- if is_incremental() %}
     left join {{ this }} as known

@@ -17,8 +17,8 @@ survived as (
     select
         profile_id,
         {%- for attribute in settings['attributes'] %}
-        {{ cdp.survived_attribute(cdp.property_column(attribute['name']), attribute) }}
-            as {{ cdp.property_column(attribute['name']) }},
+            {{ cdp.survived_attribute(cdp.property_column(attribute['name']), attribute) }}
+                as {{ cdp.property_column(attribute['name']) }},
         {%- endfor %}
         {%- for property in settings['custom_properties'] %}
         {{ cdp.survived_attribute("nullif(trim(" ~ cdp.json_text('custom_properties', '$.' ~ property['name']) ~ "), '')", property) }}

@@ -12,9 +12,10 @@ with survived as (
 
 transformed as (
 
-    select
+    -- one target when no transformation is configured, one per transformation otherwise
+    select  -- noqa: LT09
         survived.*
-        {%- for transformation in settings['transformations'] %},
+    {%- for transformation in settings['transformations'] %},
         {{ cdp.transformed_property(transformation) }} as {{ cdp.property_column(transformation['name']) }}
         {%- endfor %}
     from survived

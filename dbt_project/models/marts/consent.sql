@@ -20,9 +20,11 @@ events as (
 
 profiles as (
 
-    select profile_id from records where profile_id is not null
+    select profile_id from records
+    where profile_id is not null
     union
-    select profile_id from events where profile_id is not null
+    select profile_id from events
+    where profile_id is not null
 
 ),
 
@@ -39,17 +41,17 @@ channels as (
 record_changes as (
     {%- for channel in ['email', 'sms', 'push'] %}
 
-    select
-        profile_id,
-        '{{ channel }}' as channel,
-        lower(trim({{ channel }}_consent)) as status,
-        coalesce(consent_updated_at, observed_at) as status_changed_at,
-        source_label,
-        cast(null as {{ dbt.type_string() }}) as source_event_id,
-        record_key as source_record_key
-    from records
-    where lower(trim({{ channel }}_consent)) in ('subscribed', 'unsubscribed', 'never_subscribed')
-    {% if not loop.last %}union all{% endif %}
+        select
+            profile_id,
+            '{{ channel }}' as channel,
+            lower(trim({{ channel }}_consent)) as status,
+            coalesce(consent_updated_at, observed_at) as status_changed_at,
+            source_label,
+            cast(null as {{ dbt.type_string() }}) as source_event_id,
+            record_key as source_record_key
+        from records
+        where lower(trim({{ channel }}_consent)) in ('subscribed', 'unsubscribed', 'never_subscribed')
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 ),
@@ -74,9 +76,11 @@ event_changes as (
 
 changes as (
 
-    select * from record_changes where profile_id is not null
+    select * from record_changes
+    where profile_id is not null
     union all
-    select * from event_changes where profile_id is not null and channel in ('email', 'sms', 'push')
+    select * from event_changes
+    where profile_id is not null and channel in ('email', 'sms', 'push')
 
 ),
 
@@ -97,7 +101,8 @@ ranked as (
 
 latest as (
 
-    select * from ranked where change_rank = 1
+    select * from ranked
+    where change_rank = 1
 
 ),
 
@@ -114,8 +119,9 @@ final as (
     from profiles
     cross join channels
     left join latest
-        on profiles.profile_id = latest.profile_id
-        and channels.channel = latest.channel
+        on
+            profiles.profile_id = latest.profile_id
+            and channels.channel = latest.channel
 
 )
 

@@ -33,9 +33,14 @@ history as (
 ),
 
 moved_identifiers as (
-    select identifier_type, identifier_value, profile_id
+    select
+        identifier_type,
+        identifier_value,
+        profile_id
     from history
-    where change_kind <> 'new' and assigned_at = (select max(assigned_at) from history)
+    where
+        change_kind <> 'new'
+        and assigned_at = (select max(latest.assigned_at) from history as latest)
 ),
 
 {%- if is_incremental() %}
@@ -83,7 +88,7 @@ tracked as (
             {{ dbt.safe_cast(cdp.json_text('properties', '$.revenue'), number) }},
             {{ dbt.safe_cast(cdp.json_text('properties', '$.total'), number) }},
             {{ dbt.safe_cast(cdp.json_text('properties', '$.price'), number) }}
-                * {{ dbt.safe_cast(cdp.json_text('properties', '$.quantity'), number) }}
+            * {{ dbt.safe_cast(cdp.json_text('properties', '$.quantity'), number) }}
         ) as value,
         new_segment_events.properties,
         new_segment_events.source_label,
@@ -95,8 +100,9 @@ tracked as (
     left join identifier_profiles as by_user
         on by_user.identifier_type = 'user_id' and new_segment_events.user_id = by_user.identifier_value
     left join identifier_profiles as by_anonymous_id
-        on by_anonymous_id.identifier_type = 'anonymous_id'
-        and new_segment_events.anonymous_id = by_anonymous_id.identifier_value
+        on
+            by_anonymous_id.identifier_type = 'anonymous_id'
+            and new_segment_events.anonymous_id = by_anonymous_id.identifier_value
 ),
 
 {%- set order_properties = [
@@ -111,21 +117,21 @@ order_events as (
         ('Refunded Order', 'refunded', '_loaded_at', 'refunded_amount', 'refunded_amount > 0'),
         ('Cancelled Order', 'cancelled', 'coalesce(cancelled_at, _loaded_at)', 'total', 'is_cancelled'),
     ] %}
-    select
-        {{ dbt.hash(dbt.concat(["order_key", "':" ~ suffix ~ "'"])) }} as event_id,
-        profile_id,
-        {{ cdp.sql_literal(metric) }} as metric_name,
-        {{ at }} as event_at,
-        cast({{ amount }} as {{ number }}) as value,
-        {{ cdp.json_object(order_properties) }} as properties,
-        source_label,
-        source_name,
-        _file,
-        _line,
-        _loaded_at
-    from new_orders
-    where {{ condition }}
-    {{ "union all" if not loop.last }}
+        select
+            {{ dbt.hash(dbt.concat(["order_key", "':" ~ suffix ~ "'"])) }} as event_id,
+            profile_id,
+            {{ cdp.sql_literal(metric) }} as metric_name,
+            {{ at }} as event_at,
+            cast({{ amount }} as {{ number }}) as value,
+            {{ cdp.json_object(order_properties) }} as properties,
+            source_label,
+            source_name,
+            _file,
+            _line,
+            _loaded_at
+        from new_orders
+        where {{ condition }}
+        {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
 

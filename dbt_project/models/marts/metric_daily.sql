@@ -66,8 +66,9 @@ final as (
     from configured_metrics
     cross join days
     left join daily
-        on configured_metrics.metric_name = daily.metric_name
-        and days.metric_date = daily.metric_date
+        on
+            configured_metrics.metric_name = daily.metric_name
+            and days.metric_date = daily.metric_date
 
 )
 

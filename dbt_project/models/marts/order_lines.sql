@@ -18,7 +18,10 @@ orders as (
 ),
 
 products_by_sku as (
-    select sku, min(product_id) as product_id, min(category) as category
+    select
+        sku,
+        min(product_id) as product_id,
+        min(category) as category
     from products
     where sku is not null
     group by sku

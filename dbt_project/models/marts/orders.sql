@@ -87,7 +87,7 @@ final as (
         cast(coalesce(all_orders.total, 0) - coalesce(all_orders.refunded_amount, 0) as decimal(18, 2)) as net_total,
         cast(coalesce(all_orders.refunded_amount, 0) as decimal(18, 2)) as refunded_amount,
         all_orders.cancelled_at is not null
-            or coalesce(all_orders.status in ('cancelled', 'canceled', 'voided'), false) as is_cancelled,
+        or coalesce(all_orders.status in ('cancelled', 'canceled', 'voided'), false) as is_cancelled,
         all_orders.is_pos,
         all_orders.is_subscription,
         coalesce(all_orders.total, 0) = 0 as is_zero_value,

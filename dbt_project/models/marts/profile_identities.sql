@@ -42,8 +42,9 @@ final as (
         identifiers.is_link
     from per_profile
     inner join identifiers
-        on per_profile.identifier_type = identifiers.identifier_type
-        and per_profile.identifier_value = identifiers.identifier_value
+        on
+            per_profile.identifier_type = identifiers.identifier_type
+            and per_profile.identifier_value = identifiers.identifier_value
 )
 
 select * from final

@@ -110,12 +110,15 @@ suppression_evidence as (
 
 suppressions as (
 
-    select profile_id, suppressed_at, suppression_reason
+    select
+        profile_id,
+        suppressed_at,
+        suppression_reason
     from (
         select
             *,
             row_number() over (
-                partition by profile_id order by suppressed_at asc nulls last, suppression_reason
+                partition by profile_id order by suppressed_at asc nulls last, suppression_reason asc
             ) as evidence_rank
         from suppression_evidence
         where profile_id is not null
@@ -129,7 +132,7 @@ final as (
     select
         consent_by_profile.profile_id,
         {%- for attribute in settings['attributes'] %}
-        attributes.{{ cdp.property_column(attribute['name']) }},
+            attributes.{{ cdp.property_column(attribute['name']) }},
         {%- endfor %}
         {{ cdp.json_object(cdp.prefixed_property_pairs('attributes', settings['custom_properties'])) }}
             as custom_properties,

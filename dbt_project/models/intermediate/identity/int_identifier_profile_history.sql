@@ -31,13 +31,13 @@ previous as (
     ) as assignments
     where assignment_rank = 1
     {%- else %}
-    select
-        cast(null as varchar) as identifier_type,
-        cast(null as varchar) as identifier_value,
-        cast(null as varchar) as profile_id,
-        cast(null as timestamp with time zone) as profile_created_at,
-        cast(null as timestamp with time zone) as profile_first_seen_at
-    where 1 = 0
+        select
+            cast(null as varchar) as identifier_type,
+            cast(null as varchar) as identifier_value,
+            cast(null as varchar) as profile_id,
+            cast(null as timestamp with time zone) as profile_created_at,
+            cast(null as timestamp with time zone) as profile_first_seen_at
+        where 1 = 0
     {%- endif %}
 ),
 
@@ -55,13 +55,18 @@ members as (
     from nodes
     inner join components on nodes.node_id = components.node_id
     left join previous
-        on nodes.identifier_type = previous.identifier_type
-        and nodes.identifier_value = previous.identifier_value
+        on
+            nodes.identifier_type = previous.identifier_type
+            and nodes.identifier_value = previous.identifier_value
 ),
 
 profile_homes as (
     {#- Each existing profile lives on in the component that holds most of its identifiers. #}
-    select previous_profile_id as profile_id, component_id, profile_created_at, profile_first_seen_at
+    select
+        previous_profile_id as profile_id,
+        component_id,
+        profile_created_at,
+        profile_first_seen_at
     from (
         select
             previous_profile_id,
@@ -79,7 +84,11 @@ profile_homes as (
 ),
 
 survivors as (
-    select component_id, profile_id, profile_created_at, profile_first_seen_at
+    select
+        component_id,
+        profile_id,
+        profile_created_at,
+        profile_first_seen_at
     from (
         select
             *,
@@ -139,11 +148,19 @@ changes as (
 ),
 
 merged_profiles as (
-    select distinct previous_profile_id, profile_id from changes where change_kind = 'merge'
+    select distinct
+        previous_profile_id,
+        profile_id
+    from changes
+    where change_kind = 'merge'
 ),
 
 merged_nodes as (
-    select changes.node_id, changes.previous_profile_id, changes.identifier_type, changes.identifier_value,
+    select
+        changes.node_id,
+        changes.previous_profile_id,
+        changes.identifier_type,
+        changes.identifier_value,
         members.priority
     from changes
     inner join members on changes.node_id = members.node_id
@@ -152,18 +169,25 @@ merged_nodes as (
 
 crossing_edges as (
     {#- The linking identifier of a merge: an identifier of the merged profile with an edge leaving it. #}
-    select merged_nodes.previous_profile_id, merged_nodes.identifier_type, merged_nodes.identifier_value,
+    select
+        merged_nodes.previous_profile_id,
+        merged_nodes.identifier_type,
+        merged_nodes.identifier_value,
         merged_nodes.priority
     from merged_nodes
     inner join edges on merged_nodes.node_id in (edges.src, edges.dst)
     inner join members as other_end
-        on other_end.node_id = case when edges.src = merged_nodes.node_id then edges.dst else edges.src end
-    where other_end.previous_profile_id is null
+        on other_end.node_id = case when merged_nodes.node_id = edges.src then edges.dst else edges.src end
+    where
+        other_end.previous_profile_id is null
         or other_end.previous_profile_id <> merged_nodes.previous_profile_id
 ),
 
 linking_identifiers as (
-    select previous_profile_id, identifier_type, identifier_value
+    select
+        previous_profile_id,
+        identifier_type,
+        identifier_value
     from (
         select
             *,

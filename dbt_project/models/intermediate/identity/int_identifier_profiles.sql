@@ -32,8 +32,9 @@ final as (
         latest.assigned_at
     from nodes
     inner join latest
-        on nodes.identifier_type = latest.identifier_type
-        and nodes.identifier_value = latest.identifier_value
+        on
+            nodes.identifier_type = latest.identifier_type
+            and nodes.identifier_value = latest.identifier_value
 )
 
 select * from final

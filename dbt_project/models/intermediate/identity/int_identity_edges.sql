@@ -16,20 +16,26 @@ nodes as (
 ),
 
 linking_members as (
-    select observations.observation_key, nodes.node_id
+    select
+        observations.observation_key,
+        nodes.node_id
     from observations
     inner join nodes
-        on observations.identifier_type = nodes.identifier_type
-        and observations.identifier_value = nodes.identifier_value
+        on
+            observations.identifier_type = nodes.identifier_type
+            and observations.identifier_value = nodes.identifier_value
     where nodes.is_link
 ),
 
 anchor_nodes as (
-    select anchors.observation_key, nodes.node_id
+    select
+        anchors.observation_key,
+        nodes.node_id
     from anchors
     inner join nodes
-        on anchors.anchor_type = nodes.identifier_type
-        and anchors.anchor_value = nodes.identifier_value
+        on
+            anchors.anchor_type = nodes.identifier_type
+            and anchors.anchor_value = nodes.identifier_value
 ),
 
 final as (

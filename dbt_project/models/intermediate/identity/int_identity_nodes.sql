@@ -8,15 +8,19 @@ identifiers as (
 ),
 
 anchors as (
-    select distinct anchor_type, anchor_value from {{ ref('int_identity_observation_anchors') }}
+    select distinct
+        anchor_type,
+        anchor_value
+    from {{ ref('int_identity_observation_anchors') }}
 ),
 
 nodes as (
     select identifiers.*
     from identifiers
     left join anchors
-        on identifiers.identifier_type = anchors.anchor_type
-        and identifiers.identifier_value = anchors.anchor_value
+        on
+            identifiers.identifier_type = anchors.anchor_type
+            and identifiers.identifier_value = anchors.anchor_value
     where identifiers.is_link or anchors.anchor_type is not null
 ),
 

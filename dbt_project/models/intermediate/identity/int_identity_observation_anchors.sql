@@ -26,8 +26,9 @@ ranked as (
         ) as anchor_rank
     from observations
     inner join identifiers
-        on observations.identifier_type = identifiers.identifier_type
-        and observations.identifier_value = identifiers.identifier_value
+        on
+            observations.identifier_type = identifiers.identifier_type
+            and observations.identifier_value = identifiers.identifier_value
 ),
 
 final as (

@@ -15,8 +15,9 @@ final as (
         identifier_profiles.profile_id
     from anchors
     inner join identifier_profiles
-        on anchors.anchor_type = identifier_profiles.identifier_type
-        and anchors.anchor_value = identifier_profiles.identifier_value
+        on
+            anchors.anchor_type = identifier_profiles.identifier_type
+            and anchors.anchor_value = identifier_profiles.identifier_value
 )
 
 select * from final
