@@ -2,7 +2,7 @@
 
 import duckdb
 
-from orchestration.settings import PROJECT_ROOT, load_settings
+from orchestration.settings import load_settings
 
 
 def warehouse_overview(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
@@ -36,7 +36,7 @@ def main() -> None:
     for source, rule, count in reasons:
         print(f"  {source:<22} {rule:<45} {count:>8,}")
     print(f"\nLanding zone: {settings.landing_dir}")
-    print(f"Ground truth: {PROJECT_ROOT / 'data' / 'ground_truth'}")
+    print(f"Ground truth: {settings.landing_dir.parent / 'ground_truth'}")
     print("Query it:     .venv/bin/python -c \"import duckdb; print(duckdb.connect('data/warehouse.duckdb', "
           "read_only=True).sql('select * from marts.profiles limit 5'))\"")
     print("Dagster UI:   make dev, then open http://127.0.0.1:3000")

@@ -1,0 +1,128 @@
+"""What one bench run measured: a timing per stage, the ingest counts, identity resolution and its quality."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from assets.ingest.batch_loader import IngestCounts
+from bench.memory import ProcessTreeRssSampler
+
+
+class StageGroup(StrEnum):
+    """Which total a stage counts toward."""
+
+    GENERATE = "generate"
+    INGEST = "ingest"
+    DBT = "dbt"
+    REFERENCE = "reference"
+
+
+@dataclass
+class StageTiming:
+    """One stage: wall seconds, peak RSS of the process tree, rows it took in, and whether it succeeded.
+
+    `is_event_or_order_ingest` marks the stages compared with the hand-written reference (events and orders).
+    """
+
+    name: str
+    group: StageGroup
+    wall_s: float = 0.0
+    peak_rss_bytes: int = 0
+    rows: int | None = None
+    status: str = "ok"
+    is_event_or_order_ingest: bool = False
+
+    @property
+    def rows_per_s(self) -> float | None:
+        if self.rows is None or self.wall_s <= 0:
+            return None
+        return self.rows / self.wall_s
+
+
+@dataclass
+class IdentityResolutionRun:
+    """The latest row of `int_identity_resolution_runs`: graph size and rounds of connected components."""
+
+    node_count: int
+    edge_count: int
+    component_count: int
+    rounds: int
+    jump_steps: int | None
+    seconds: float | None
+
+
+@dataclass
+class IdentityQuality:
+    """Identity-resolution precision and recall against the generator's ground truth."""
+
+    precision: float
+    recall: float
+    detail: str = ""
+
+
+@dataclass
+class BenchRun:
+    """Everything one `python -m bench.run` measured, in stage order."""
+
+    scale: str
+    profiles: int
+    command: str
+    started_at: datetime
+    stages: list[StageTiming] = field(default_factory=list)
+    ingest_counts: dict[str, IngestCounts] = field(default_factory=dict)
+    events_read: int = 0
+    reference_rows: dict[str, int] = field(default_factory=dict)
+    identity_run: IdentityResolutionRun | None = None
+    identity_run_note: str = ""
+    quality: IdentityQuality | None = None
+    quality_note: str = ""
+
+    def stages_in(self, group: StageGroup) -> list[StageTiming]:
+        return [stage for stage in self.stages if stage.group == group]
+
+    @property
+    def pipeline_wall_s(self) -> float:
+        """Ingest plus unified profiles (every dbt stage): the time the issue's targets are about."""
+        return sum(stage.wall_s for stage in self.stages if stage.group in (StageGroup.INGEST, StageGroup.DBT))
+
+    @property
+    def pipeline_peak_rss_bytes(self) -> int:
+        pipeline = [stage for stage in self.stages if stage.group in (StageGroup.INGEST, StageGroup.DBT)]
+        return max((stage.peak_rss_bytes for stage in pipeline), default=0)
+
+    @property
+    def pipeline_succeeded(self) -> bool:
+        return all(stage.status == "ok" for stage in self.stages if stage.group == StageGroup.DBT)
+
+    @property
+    def ours_vs_reference(self) -> tuple[float, float]:
+        """(our event and order ingest seconds, the reference's seconds over the same files)."""
+        ours = sum(stage.wall_s for stage in self.stages if stage.is_event_or_order_ingest)
+        reference = sum(stage.wall_s for stage in self.stages_in(StageGroup.REFERENCE))
+        return ours, reference
+
+
+class StageClock:
+    """Times stages and records each one's peak tree RSS into `run.stages`."""
+
+    def __init__(self, run: BenchRun, sampler: ProcessTreeRssSampler) -> None:
+        self._run = run
+        self._sampler = sampler
+
+    @contextmanager
+    def stage(self, name: str, group: StageGroup, *, is_event_or_order_ingest: bool = False) -> Iterator[StageTiming]:
+        """Measure the block; the caller may set `rows` and `status` on the yielded timing."""
+        timing = StageTiming(name=name, group=group, is_event_or_order_ingest=is_event_or_order_ingest)
+        self._sampler.reset_peak()
+        started = time.perf_counter()
+        try:
+            yield timing
+        finally:
+            timing.wall_s = time.perf_counter() - started
+            timing.peak_rss_bytes = self._sampler.peak_bytes
+            self._run.stages.append(timing)

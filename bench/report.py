@@ -1,0 +1,157 @@
+"""`bench/results/<scale>.md` (and `<scale>.json`): the stage table, the reference ratio, quality and targets."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import psutil
+
+from bench.measurements import BenchRun, StageGroup, StageTiming
+from bench.targets import check_targets, reference_ratio, seconds_per_event, summary_numbers
+
+MIB = 1024**2
+_PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt")
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def _stage_row(stage: StageTiming) -> str:
+    return (
+        f"| {stage.name} | {stage.wall_s:.2f} | {stage.peak_rss_bytes / MIB:,.0f} | {_number(stage.rows)} "
+        f"| {_number(stage.rows_per_s)} | {stage.status} |"
+    )
+
+
+def _total_row(name: str, stages: list[StageTiming]) -> str:
+    wall = sum(stage.wall_s for stage in stages)
+    peak = max((stage.peak_rss_bytes for stage in stages), default=0)
+    status = "ok" if all(stage.status == "ok" for stage in stages) else "incomplete"
+    return f"| **{name}** | **{wall:.2f}** | **{peak / MIB:,.0f}** | | | {status} |"
+
+
+def stage_table(run: BenchRun) -> list[str]:
+    """The markdown table of every stage, with totals for ingest, dbt, both, and the reference."""
+    ingest, dbt = run.stages_in(StageGroup.INGEST), run.stages_in(StageGroup.DBT)
+    lines = ["| stage | wall s | peak RSS MiB | rows | rows/s | status |", "|---|---:|---:|---:|---:|---|"]
+    lines += [_stage_row(stage) for stage in run.stages_in(StageGroup.GENERATE)]
+    lines += [_stage_row(stage) for stage in ingest]
+    lines.append(_total_row("ingest total", ingest))
+    lines += [_stage_row(stage) for stage in dbt]
+    lines.append(_total_row("unified profiles (dbt) total", dbt))
+    lines.append(_total_row("ingest + unified profiles", ingest + dbt))
+    reference = run.stages_in(StageGroup.REFERENCE)
+    lines += [_stage_row(stage) for stage in reference]
+    lines.append(_total_row("hand-written reference total", reference))
+    return lines
+
+
+def _ingest_counts_table(run: BenchRun) -> list[str]:
+    lines = [
+        "| source | files | read | loaded | duplicates | quarantined | read = loaded + duplicates + quarantined |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, counts in run.ingest_counts.items():
+        lines.append(
+            f"| {name} | {counts.files_new} | {counts.read:,} | {counts.loaded:,} | {counts.duplicates:,} "
+            f"| {counts.quarantined:,} | {'yes' if counts.balances() else 'NO'} |"
+        )
+    return lines
+
+
+def _headline_lines(run: BenchRun) -> list[str]:
+    ours, reference = run.ours_vs_reference
+    ratio = reference_ratio(run)
+    per_event = seconds_per_event(run)
+    ratio_text = f"{ratio:.2f}x" if ratio is not None else "n/a"
+    lines = [
+        f"- Ratio to the hand-written DuckDB reference (events + orders ingest): ours {ours:.2f} s / reference "
+        f"{reference:.2f} s = **{ratio_text}**",
+        f"- Events: {run.events_read:,} read; {_number(run.events_read / ours if ours else None)} events/s in ingest; "
+        f"{_number(run.events_read / run.pipeline_wall_s if run.pipeline_wall_s else None)} events/s through "
+        f"ingest + unified profiles ({_number(per_event * 1e6 if per_event else None, 2)} µs per event)",
+    ]
+    if run.quality is not None:
+        detail = f" ({run.quality.detail})" if run.quality.detail else ""
+        lines.append(f"- Identity quality: precision **{run.quality.precision:.4f}**, recall "
+                     f"**{run.quality.recall:.4f}**{detail}")
+    else:
+        lines.append(f"- Identity quality: {run.quality_note}")
+    if run.identity_run is not None:
+        resolved = run.identity_run
+        lines.append(
+            f"- Identity resolution: {resolved.rounds} rounds ({_number(resolved.jump_steps)} pointer-jump steps), "
+            f"{resolved.node_count:,} identifiers, {resolved.edge_count:,} edges, "
+            f"{resolved.component_count:,} profiles, {_number(resolved.seconds, 1)} s in the components model"
+        )
+    else:
+        lines.append(f"- Identity resolution: {run.identity_run_note}")
+    return lines
+
+
+def _machine_lines() -> list[str]:
+    versions = []
+    for package in _PACKAGES:
+        try:
+            versions.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package} (not installed)")
+    memory_gib = psutil.virtual_memory().total / 1024**3
+    # The machine may be shared: the load average says whether other work competed with the run.
+    load_1, load_5, load_15 = os.getloadavg()
+    return [
+        f"- Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), {memory_gib:.1f} GiB RAM, "
+        f"{platform.system()} {platform.release()}; load average when written {load_1:.1f} / {load_5:.1f} / "
+        f"{load_15:.1f} (1 / 5 / 15 min)",
+        f"- Versions: Python {platform.python_version()}, {', '.join(versions)}",
+    ]
+
+
+def render_report(run: BenchRun, results_dir: Path) -> str:
+    """The whole markdown report for one run."""
+    targets = check_targets(run, results_dir)
+    lines = [
+        f"# Bench: {run.scale} ({run.profiles:,} profiles)",
+        "",
+        f"- Date: {run.started_at:%Y-%m-%d %H:%M} UTC",
+        f"- Command: `{run.command}`",
+        *_machine_lines(),
+        "",
+        "## Stages",
+        "",
+        *stage_table(run),
+        "",
+        "Rows: generate = records written; ingest = records read; dbt staging = raw rows loaded; dbt intermediate = "
+        "identifiers in the identity graph; dbt marts = profiles built; reference = rows kept after de-duplication. "
+        "Peak RSS is the whole process tree (dbt runs as a child process), sampled every 0.2 s. Each dbt layer is a "
+        "separate `dbt build --select <layer>`, so the total carries dbt's fixed start-up cost three times.",
+        "",
+        *_headline_lines(run),
+        "",
+        "## Ingest counts",
+        "",
+        *_ingest_counts_table(run),
+        "",
+        "## Targets (issue 10)",
+        "",
+        "| target | measured | result |",
+        "|---|---|---|",
+        *(f"| {check.target} | {check.measured} | {check.verdict} |" for check in targets),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(run: BenchRun, results_dir: Path) -> Path:
+    """Write `<results_dir>/<scale>.md` and `<scale>.json`; returns the markdown path."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    markdown_path = results_dir / f"{run.scale}.md"
+    markdown_path.write_text(render_report(run, results_dir), encoding="utf-8")
+    numbers = summary_numbers(run)
+    (results_dir / f"{run.scale}.json").write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
+    return markdown_path

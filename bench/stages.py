@@ -1,0 +1,159 @@
+"""Our pipeline's stages, through the code paths the nightly run uses: generate, ingest per source, dbt per layer."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from assets.ingest.batch_loader import ingest_source
+from assets.ingest.raw_tables import create_raw_tables
+from assets.ingest.sources_config import SourceFormat, load_sources_config
+from assets.profiles.dbt_vars import build_dbt_vars
+from bench.measurements import BenchRun, StageClock, StageGroup
+from connectors.sources.demo_store import generate_store
+from connectors.warehouse.duckdb_file import open_warehouse, qualified
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+
+CONFIG_DIR = PROJECT_ROOT / "config"
+EVENT_AND_ORDER_FORMATS = (SourceFormat.SEGMENT_EVENTS, SourceFormat.SHOPIFY_ORDERS, SourceFormat.STORE_ORDERS)
+# The dbt layers in run order, each one `dbt build --select <layer>`, so each is timed on its own.
+IDENTITY_STAGE = "dbt intermediate (identity resolution, attributes)"
+MARTS_STAGE = "dbt marts"
+DBT_LAYERS = (("dbt staging", "staging"), (IDENTITY_STAGE, "intermediate"), (MARTS_STAGE, "marts"))
+
+
+@dataclass(frozen=True)
+class ScratchPaths:
+    """Where one scale's run keeps its files: `<workdir>/<scale>/`."""
+
+    root: Path
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def identities_csv(self) -> Path:
+        return self.root / "ground_truth" / "identities.csv.gz"
+
+    @property
+    def orders_csv(self) -> Path:
+        return self.root / "ground_truth" / "orders.csv.gz"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def reference_warehouse(self) -> Path:
+        return self.root / "reference.duckdb"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.root / "dbt_target"
+
+
+def remove_duckdb_file(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log, so the next stage starts from an empty warehouse."""
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def run_generate(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
+    """The demo store at `run.profiles` persons into `paths.root` (landing zone plus ground truth)."""
+    with clock.stage("generate", StageGroup.GENERATE) as timing:
+        summary = generate_store(paths.root, run.profiles, seed=7)
+        timing.rows = sum(counts.records for counts in summary.kinds.values())
+
+
+def run_ingest(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
+    """Every configured source through `ingest_source` into a fresh warehouse, one timed stage per source."""
+    config = load_sources_config(CONFIG_DIR)
+    remove_duckdb_file(paths.warehouse)
+    with open_warehouse(paths.warehouse) as con:
+        create_raw_tables(con)
+        for source in config.sources:
+            is_compared = source.format in EVENT_AND_ORDER_FORMATS
+            stage = clock.stage(f"ingest {source.name}", StageGroup.INGEST, is_event_or_order_ingest=is_compared)
+            with stage as timing:
+                counts = ingest_source(con, source, paths.landing_dir, config)
+                timing.rows = counts.read
+            run.ingest_counts[source.name] = counts
+            if source.format == SourceFormat.SEGMENT_EVENTS:
+                run.events_read += counts.read
+
+
+def _dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("dbt")
+    if found is None:
+        raise FileNotFoundError(f"no dbt executable beside {sys.executable} or on PATH; install the project first")
+    return found
+
+
+def _dbt_failure_summary(target_dir: Path, log_path: Path, returncode: int) -> str:
+    """One line naming what failed in a dbt invocation, from its run_results.json (or its log when there is none)."""
+    results_path = target_dir / "run_results.json"
+    if not results_path.exists():
+        tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+        return f"FAILED (exit {returncode}, no run_results.json): {' | '.join(tail)}; log: {log_path}"
+    results = json.loads(results_path.read_text(encoding="utf-8"))["results"]
+    failed = [result for result in results if result["status"] in ("error", "fail", "runtime error")]
+    skipped = sum(1 for result in results if result["status"] == "skipped")
+    named = "; ".join(
+        f"{result['unique_id']}: {' '.join((result.get('message') or '').split())[:160]}" for result in failed[:3]
+    )
+    return f"FAILED: {len(failed)} failed, {skipped} skipped ({named}); log: {log_path}"
+
+
+def run_dbt_layer(selector: str, paths: ScratchPaths, dbt_vars: dict) -> str:
+    """`dbt build --select <selector>` as the nightly run calls it; 'ok' or a one-line failure summary.
+
+    dbt writes its target and logs under the scratch folder, so a bench never touches `dbt_project/target`.
+    """
+    log_path = paths.root / f"dbt_{selector}.log"
+    command = [
+        _dbt_executable(), "build", "--select", selector, "--vars", json.dumps(dbt_vars),
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(paths.dbt_target_dir), "--log-path", str(paths.root / "dbt_logs"),
+    ]
+    env = {**os.environ, "CDP_WAREHOUSE": str(paths.warehouse.resolve()), "CDP_PROJECT_ROOT": str(PROJECT_ROOT)}
+    with log_path.open("w", encoding="utf-8") as log:
+        completed = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
+        )
+    if completed.returncode == 0:
+        return "ok"
+    return _dbt_failure_summary(paths.dbt_target_dir, log_path, completed.returncode)
+
+
+def _count_rows(paths: ScratchPaths, schema: str, table: str) -> int | None:
+    """Rows in `schema.table` of the warehouse, or None when dbt has not built it."""
+    with open_warehouse(paths.warehouse) as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]
+        if not exists:
+            return None
+        return con.execute(f"select count(*) from {qualified(schema, table)}").fetchone()[0]
+
+
+def run_dbt(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
+    """The dbt layers in order, each timed; a failing layer is recorded with what failed, and the next still runs."""
+    dbt_vars = build_dbt_vars(CONFIG_DIR)
+    shutil.rmtree(paths.dbt_target_dir, ignore_errors=True)
+    for stage_name, selector in DBT_LAYERS:
+        with clock.stage(stage_name, StageGroup.DBT) as timing:
+            timing.status = run_dbt_layer(selector, paths, dbt_vars)
+        # Rows each layer took in: staging reads the raw rows loaded; marts are measured by the profiles they made.
+        if selector == "staging":
+            timing.rows = sum(counts.loaded for counts in run.ingest_counts.values())
+        elif selector == "marts":
+            timing.rows = _count_rows(paths, "marts", "profiles")
