@@ -1,20 +1,21 @@
 """Loading a source's new files into its raw table: all of them or none, each record exactly once.
 
-Per source and run, in one transaction: new files (by content hash) are staged, each record is classified as
-loaded, duplicate (key already in the table or earlier in the batch) or quarantined, and the files are entered in
-`raw.ingested_files`. A crash anywhere rolls everything back, so the next run loads exactly the same rows.
+Per batch of new files (by content hash), in one transaction: the files are staged, each record is loaded,
+skipped as a duplicate (key already in the table or earlier in the batch) or quarantined, and the files are entered
+in `raw.ingested_files`. A crash rolls the batch back, so the next run loads exactly the same rows.
 Every record read is counted in exactly one class: read = loaded + duplicates + quarantined.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from assets.ingest.file_readers import drop_read_tables
 from assets.ingest.product_catalog import stage_product_catalog
 from assets.ingest.segment_events import stage_segment_events
 from assets.ingest.sources_config import Source, SourceFormat, SourcesConfig
@@ -23,8 +24,11 @@ from connectors.sources.landing_zone import LandingFile, content_sha256, list_fi
 from connectors.warehouse.duckdb_file import quote_ident
 
 STAGED_TABLE = "ingest_staged"
-CLASSIFIED_TABLE = "ingest_classified"
-_TEMP_TABLES = (STAGED_TABLE, CLASSIFIED_TABLE, "ingest_files", "ingest_lines", "ingest_rows", "ingest_file_names")
+TO_LOAD_TABLE = "ingest_to_load"
+FILES_TABLE = "ingest_files"
+FILE_COUNTS_TABLE = "ingest_file_counts"
+_TEMP_TABLES = (STAGED_TABLE, TO_LOAD_TABLE, FILES_TABLE, FILE_COUNTS_TABLE)
+DEFAULT_BATCH_BYTES = 512 * 1024 * 1024
 _LINEAGE = ("source_name", "source_label", "_file", "_line", "_loaded_at")
 
 
@@ -48,12 +52,10 @@ class IngestCounts:
         return self.read == self.loaded + self.duplicates + self.quarantined
 
 
-def _dedup_key(source: Source) -> list[str]:
+def _dedup_key(source: Source) -> str:
     # Segment's messageId identifies a call across retries and sources; other records are versions of a keyed
-    # entity, so only a byte-for-byte identical record (same hash) from the same source is a duplicate.
-    if source.format == SourceFormat.SEGMENT_EVENTS:
-        return ["message_id"]
-    return ["source_name", "_row_hash"]
+    # entity, so only an identical record (same `_row_hash`) from the same source is a duplicate.
+    return "message_id" if source.format == SourceFormat.SEGMENT_EVENTS else "_row_hash"
 
 
 def _stage(
@@ -85,37 +87,31 @@ def _raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _classify(con: duckdb.DuckDBPyConnection, source: Source, business_columns: list[str]) -> None:
-    """`ingest_classified`: the staged records with `_row_hash`, `source_name` and `_outcome`."""
+def _select_rows_to_load(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """`ingest_to_load(_file, _line)`: valid records whose key is neither earlier in the batch nor in the table.
+
+    Works on a narrow projection (key, file, line), so the wide records are never sorted or copied to decide.
+    """
     key = _dedup_key(source)
-    key_sql = ", ".join(quote_ident(column) for column in key)
-    hashed = [column for column in business_columns if column != "_row_hash"]
-    row_hash = "md5(to_json(struct_pack(" + ", ".join(f"{quote_ident(c)} := {quote_ident(c)}" for c in hashed) + ")))"
     target = f"raw.{quote_ident(source.raw_table)}"
-    con.execute(f"drop table if exists {CLASSIFIED_TABLE}")
+    same_source = "" if key == "message_id" else "and source_name = $source_name"
     con.execute(
         f"""
-        create temp table {CLASSIFIED_TABLE} as
-        with staged as (
-            select *, cast($source_name as varchar) as source_name, {row_hash} as _row_hash from {STAGED_TABLE}
+        create or replace temp table {TO_LOAD_TABLE} as
+        with valid as (
+            select {key}, _file, _line from {STAGED_TABLE} where reason is null
         ),
-        ranked as (
-            select *, case when reason is null
-                           then row_number() over (partition by {key_sql} order by _file, _line) end as key_rank
-            from staged
+        first_in_batch as (
+            select {key}, _file, _line from valid
+            qualify row_number() over (partition by {key} order by _file, _line) = 1
         ),
         already_loaded as (
-            select distinct {key_sql}, true as is_loaded
-            from {target}
-            where {" and ".join(f"{quote_ident(c)} in (select {quote_ident(c)} from staged)" for c in key)}
+            select distinct {key} from {target}
+            where {key} in (select {key} from valid) {same_source}
         )
-        select ranked.*,
-               case when ranked.reason is not null then 'quarantined'
-                    when ranked.key_rank > 1 or already_loaded.is_loaded then 'duplicate'
-                    else 'loaded' end as _outcome
-        from ranked left join already_loaded using ({key_sql})
+        select _file, _line from first_in_batch anti join already_loaded using ({key})
         """,
-        {"source_name": source.name},
+        {"source_name": source.name} if same_source else {},
     )
 
 
@@ -126,58 +122,111 @@ def _write(
     business_columns: list[str],
     loaded_at: datetime,
 ) -> IngestCounts:
+    """Insert the batch's loaded rows, its quarantine and its ledger entries; return what happened."""
     target = f"raw.{quote_ident(source.raw_table)}"
     columns = ", ".join(quote_ident(column) for column in [*business_columns, *_LINEAGE])
-    selected = ", ".join(quote_ident(column) for column in business_columns)
+    selected = ", ".join(f"staged.{quote_ident(column)}" for column in business_columns)
     lineage = {"source_name": source.name, "source_label": source.source_label, "loaded_at": loaded_at}
+    _select_rows_to_load(con, source)
     con.execute(
         f"""
         insert into {target} ({columns})
-        select {selected}, $source_name, $source_label, _file, _line, $loaded_at
-        from {CLASSIFIED_TABLE} where _outcome = 'loaded'
-        order by _file, _line
+        select {selected}, $source_name, $source_label, staged._file, staged._line, $loaded_at
+        from {STAGED_TABLE} as staged semi join {TO_LOAD_TABLE} using (_file, _line)
         """,
         lineage,
     )
     con.execute(
-        """
+        f"""
         insert into raw.quarantine
         select $source_name, $source_label, _file, _line, raw_text, reason, $loaded_at
-        from ingest_classified where _outcome = 'quarantined'
-        order by _file, _line
+        from {STAGED_TABLE} where reason is not null
         """,
         lineage,
     )
-    file_rows = [
-        (landing_file.relative_path, sha256, landing_file.size_bytes) for landing_file, sha256 in files
-    ]
-    con.execute("create or replace temp table ingest_files (_file varchar, content_sha256 varchar, size_bytes bigint)")
-    con.executemany("insert into ingest_files values (?, ?, ?)", file_rows)
     con.execute(
+        f"create or replace temp table {FILES_TABLE} (_file varchar, content_sha256 varchar, size_bytes bigint)"
+    )
+    con.executemany(
+        f"insert into {FILES_TABLE} values (?, ?, ?)",
+        [(landing_file.relative_path, sha256, landing_file.size_bytes) for landing_file, sha256 in files],
+    )
+    con.execute(
+        f"""
+        create or replace temp table {FILE_COUNTS_TABLE} as
+        with read_counts as (
+            select _file, count(*) as rows_read, count(reason) as rows_quarantined
+            from {STAGED_TABLE} group by _file
+        ),
+        loaded_counts as (
+            select _file, count(*) as rows_loaded from {TO_LOAD_TABLE} group by _file
+        )
+        select files._file, files.content_sha256, files.size_bytes,
+               coalesce(read_counts.rows_read, 0) as rows_read,
+               coalesce(loaded_counts.rows_loaded, 0) as rows_loaded,
+               coalesce(read_counts.rows_quarantined, 0) as rows_quarantined
+        from {FILES_TABLE} as files
+        left join read_counts using (_file)
+        left join loaded_counts using (_file)
         """
+    )
+    con.execute(
+        f"""
         insert into raw.ingested_files
-        select $source_name, f._file, f.content_sha256, f.size_bytes,
-               coalesce(c.rows_read, 0), coalesce(c.rows_loaded, 0), coalesce(c.rows_quarantined, 0),
-               coalesce(c.rows_duplicate, 0), $loaded_at
-        from ingest_files as f
-        left join (
-            select _file, count(*) as rows_read,
-                   count(*) filter (where _outcome = 'loaded') as rows_loaded,
-                   count(*) filter (where _outcome = 'quarantined') as rows_quarantined,
-                   count(*) filter (where _outcome = 'duplicate') as rows_duplicate
-            from ingest_classified group by _file
-        ) as c using (_file)
+        select $source_name, _file, content_sha256, size_bytes, rows_read, rows_loaded, rows_quarantined,
+               rows_read - rows_loaded - rows_quarantined, $loaded_at
+        from {FILE_COUNTS_TABLE}
         """,
         {"source_name": source.name, "loaded_at": loaded_at},
     )
-    read, loaded, duplicates, quarantined = con.execute(
-        """
-        select count(*), count(*) filter (where _outcome = 'loaded'),
-               count(*) filter (where _outcome = 'duplicate'), count(*) filter (where _outcome = 'quarantined')
-        from ingest_classified
-        """
+    read, loaded, quarantined = con.execute(
+        f"select sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from {FILE_COUNTS_TABLE}"
     ).fetchone()
-    return IngestCounts(files_new=len(files), read=read, loaded=loaded, duplicates=duplicates, quarantined=quarantined)
+    return IngestCounts(
+        files_new=len(files), read=int(read), loaded=int(loaded), quarantined=int(quarantined),
+        duplicates=int(read - loaded - quarantined),
+    )
+
+
+def _batches(
+    files: Sequence[tuple[LandingFile, str]], batch_bytes: int
+) -> Iterator[list[tuple[LandingFile, str]]]:
+    """Consecutive whole files of at most `batch_bytes` together (a bigger file is a batch of its own)."""
+    batch: list[tuple[LandingFile, str]] = []
+    size = 0
+    for entry in files:
+        if batch and size + entry[0].size_bytes > batch_bytes:
+            yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += entry[0].size_bytes
+    if batch:
+        yield batch
+
+
+def _ingest_batch(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    files: list[tuple[LandingFile, str]],
+    config: SourcesConfig,
+    loaded_at: datetime,
+    business_columns: list[str],
+) -> IngestCounts:
+    """One batch of files in one transaction: all of its rows, quarantine and ledger entries, or none."""
+    con.execute("begin transaction")
+    try:
+        _stage(con, source, [landing_file for landing_file, _ in files], config, loaded_at)
+        drop_read_tables(con)
+        counts = _write(con, source, files, business_columns, loaded_at)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        drop_read_tables(con)
+        for table in _TEMP_TABLES:
+            con.execute(f"drop table if exists {table}")
+    return counts
 
 
 def ingest_source(
@@ -186,8 +235,13 @@ def ingest_source(
     landing_dir: Path,
     config: SourcesConfig,
     loaded_at: datetime | None = None,
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
 ) -> IngestCounts:
-    """Load the source's files not loaded before (by content hash) into its raw table, atomically."""
+    """Load the source's files not loaded before (by content hash) into its raw table.
+
+    Files load in batches of about `batch_bytes` on disk, each batch in one transaction, so memory stays bounded
+    and a crash loses at most the batch under way, which the next run loads again whole.
+    """
     loaded_at = loaded_at or datetime.now(UTC)
     files = list_files(landing_dir, source.path)
     known = {
@@ -202,21 +256,8 @@ def ingest_source(
         if sha256 not in known:
             new_files.append((landing_file, sha256))
             known.add(sha256)
-    skipped = len(files) - len(new_files)
-    if not new_files:
-        return IngestCounts(files_skipped=skipped)
     business_columns = [column for column in _raw_columns(con, source.raw_table) if column not in _LINEAGE]
-    con.execute("begin transaction")
-    try:
-        _stage(con, source, [landing_file for landing_file, _ in new_files], config, loaded_at)
-        _classify(con, source, business_columns)
-        counts = _write(con, source, new_files, business_columns, loaded_at)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        for table in _TEMP_TABLES:
-            con.execute(f"drop table if exists {table}")
-    counts.files_skipped = skipped
-    return counts
+    total = IngestCounts(files_skipped=len(files) - len(new_files))
+    for batch in _batches(new_files, batch_bytes):
+        total += _ingest_batch(con, source, batch, config, loaded_at, business_columns)
+    return total

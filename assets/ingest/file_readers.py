@@ -37,7 +37,13 @@ def _register_file_names(con: duckdb.DuckDBPyConnection, files: Sequence[Landing
 
 
 def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
-    """Every non-blank line of the (optionally gzipped) text files into `ingest_lines(_file, _line, raw_text)`."""
+    """Every non-blank line of the (optionally gzipped) text files as view `ingest_lines(_file, _line, raw_text)`.
+
+    The text is scanned once into a temp table; the view numbers lines from row ids and a per-file offset, so no
+    window, sort or second copy of the text is needed.
+    """
+    _register_file_names(con, files)
+    con.execute(f"drop view if exists {LINES_TABLE}")
     con.execute(f"drop table if exists {LINES_TABLE}_scan")
     con.execute(
         f"""
@@ -49,22 +55,29 @@ def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> 
         """,
         [_file_list(files)],
     )
-    _register_file_names(con, files)
-    con.execute(f"drop table if exists {LINES_TABLE}")
     con.execute(
         f"""
-        create temp table {LINES_TABLE} as
-        with numbered as (
-            select filename, raw_text, rowid - min(rowid) over (partition by filename) + 1 as _line
-            from {LINES_TABLE}_scan
-        )
-        select names._file, numbered._line, numbered.raw_text
-        from numbered join {FILE_NAMES_TABLE} as names using (filename)
-        where numbered.raw_text is not null and trim(numbered.raw_text) <> ''
-        order by names._file, numbered._line
+        create or replace temp table {LINES_TABLE}_offsets as
+        select filename, min(rowid) as first_rowid from {LINES_TABLE}_scan group by filename
         """
     )
-    con.execute(f"drop table {LINES_TABLE}_scan")
+    con.execute(
+        f"""
+        create temp view {LINES_TABLE} as
+        select names._file, scan.rowid - offsets.first_rowid + 1 as _line, scan.raw_text
+        from {LINES_TABLE}_scan as scan
+        join {LINES_TABLE}_offsets as offsets using (filename)
+        join {FILE_NAMES_TABLE} as names using (filename)
+        where scan.raw_text is not null and trim(scan.raw_text) <> ''
+        """
+    )
+
+
+def drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Free what the readers scanned, once the records are staged."""
+    con.execute(f"drop view if exists {LINES_TABLE}")
+    for table in (f"{LINES_TABLE}_scan", f"{LINES_TABLE}_offsets", ROWS_TABLE, FILE_NAMES_TABLE):
+        con.execute(f"drop table if exists {table}")
 
 
 def read_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:

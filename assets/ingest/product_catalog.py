@@ -15,12 +15,13 @@ _PATHS = "[" + ", ".join(f"'{path}'" for path in _FIELDS) + "]"
 
 
 def stage_product_catalog(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
-    """Catalog lines into `ingest_staged`: raw.catalog_products columns plus _file, _line, raw_text and reason."""
+    """Catalog lines into `ingest_staged`: raw.catalog_products columns, _file, _line, reason, quarantine text."""
     read_lines(con, files)
     con.execute(f"drop table if exists {STAGED_TABLE}")
     con.execute(
         f"""
         create temp table {STAGED_TABLE} as
+        with staged as (
         with lines as (
             select _file, _line, raw_text, json_valid(raw_text) as is_json from {LINES_TABLE}
         ),
@@ -30,7 +31,8 @@ def stage_product_catalog(con: duckdb.DuckDBPyConnection, files: Sequence[Landin
                    case when is_json then json_type(raw_text, {_PATHS}) end as kinds
             from lines
         )
-        select _file, _line, raw_text,
+        select _file, _line,
+            md5(raw_text) as _row_hash,
             case
                 when not is_json then 'not valid JSON'
                 when root_type <> 'OBJECT' then 'not a JSON object: got ' || root_type
@@ -48,7 +50,10 @@ def stage_product_catalog(con: duckdb.DuckDBPyConnection, files: Sequence[Landin
             try_cast(strings[5] as decimal(18, 2)) as price,
             strings[6] as currency,
             strings[7] as vendor,
-            case when root_type = 'OBJECT' then cast(raw_text as json) end as attributes
+            case when root_type = 'OBJECT' then cast(raw_text as json) end as attributes,
+            raw_text
         from extracted
+        )
+        select * exclude (raw_text), case when reason is not null then raw_text end as raw_text from staged
         """
     )

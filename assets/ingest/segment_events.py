@@ -83,7 +83,8 @@ def stage_segment_events(
     loaded_at: datetime,
     max_future_skew_hours: int,
 ) -> None:
-    """Read `files` into temp table `ingest_staged`: raw.events columns plus _file, _line, raw_text and reason."""
+    """Read `files` into temp table `ingest_staged`: raw.events columns, _file, _line, reason, and raw_text where
+    the call is quarantined."""
     read_lines(con, files)
     con.execute(f"drop table if exists {STAGED_TABLE}")
     con.execute(
@@ -105,10 +106,15 @@ def stage_segment_events(
             select *, case when kind_types[8] = 'VARCHAR' then try_cast(strings[8] as timestamptz) end
                           as parsed_timestamp
             from extracted
+        ),
+        checked as (
+            select *, {_reason_sql()} as reason from typed
         )
         select
-            _file, _line, raw_text,
-            {_reason_sql()} as reason,
+            _file, _line,
+            -- the text is kept only where it is needed: for the quarantine
+            case when reason is not null then raw_text end as raw_text,
+            reason,
             coalesce(nullif(strings[1], ''), md5(raw_text)) as message_id,
             strings[2] as type,
             strings[3] as event,
@@ -123,7 +129,7 @@ def stage_segment_events(
             parsed_timestamp as event_timestamp,
             try_cast(strings[9] as timestamptz) as sent_at,
             try_cast(strings[10] as timestamptz) as received_at
-        from typed
+        from checked
         """,
         {
             "earliest": earliest,

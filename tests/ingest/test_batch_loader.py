@@ -150,3 +150,31 @@ def test_process_killed_before_commit_leaves_no_rows_and_rerun_loads_exactly_onc
         counts = ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT)
         events, distinct = con.execute("select count(*), count(distinct message_id) from raw.events").fetchone()
     assert (counts.loaded, counts.quarantined, events, distinct) == (5000, 1, 5000, 5000)
+
+
+def test_batches_commit_one_by_one_and_a_crash_redoes_only_the_unfinished_batch(tmp_path, warehouse_path,
+                                                                                 monkeypatch):
+    landing = tmp_path / "landing"
+    write(landing / "events/a.jsonl", [event("m1"), event("m2")])
+    write(landing / "events/b.jsonl", [event("m2"), event("m3")])  # m2 again, in the next batch
+    write(landing / "events/c.jsonl", [event("m4")])
+    real_write = batch_loader._write
+    calls = []
+
+    def crash_on_second_batch(con, source, files, *args, **kwargs):
+        calls.append([landing_file.relative_path for landing_file, _ in files])
+        if len(calls) == 2:
+            raise RuntimeError("killed in batch two")
+        return real_write(con, source, files, *args, **kwargs)
+
+    with open_warehouse(warehouse_path) as con:
+        monkeypatch.setattr(batch_loader, "_write", crash_on_second_batch)
+        with pytest.raises(RuntimeError, match="batch two"):
+            ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT, batch_bytes=1)
+        assert con.execute("select _file from raw.ingested_files").fetchall() == [("events/a.jsonl",)]
+        monkeypatch.setattr(batch_loader, "_write", real_write)
+        counts = ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT, batch_bytes=1)
+        ids = [row[0] for row in con.execute("select message_id from raw.events order by 1").fetchall()]
+    assert calls[:2] == [["events/a.jsonl"], ["events/b.jsonl"]]
+    assert ids == ["m1", "m2", "m3", "m4"]
+    assert (counts.files_new, counts.files_skipped, counts.loaded, counts.duplicates) == (2, 1, 2, 1)
