@@ -16,26 +16,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from assets.ingest.tabular_sources import SHOPIFY_HEADER
 from connectors.sources.demo_store import generate_store
+from orchestration.settings import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROFILES = 2_000
 PERSONS_PER_CHUNK = 800
 MALFORMED_RATE = 0.02
-SHOPIFY_HEADER = (
-    "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,"
-    "Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,"
-    "Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,"
-    "Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,Billing Street,"
-    "Billing Address1,Billing Address2,Billing Company,Billing City,Billing Zip,Billing Province,"
-    "Billing Country,Billing Phone,Shipping Name,Shipping Street,Shipping Address1,Shipping Address2,"
-    "Shipping Company,Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Notes,"
-    "Note Attributes,Cancelled at,Payment Method,Payment Reference,Refunded Amount,Vendor,"
-    "Outstanding Balance,Employee,Location,Device ID,Id,Tags,Risk Level,Source,Lineitem discount,"
-    "Tax 1 Name,Tax 1 Value,Tax 2 Name,Tax 2 Value,Tax 3 Name,Tax 3 Value,Tax 4 Name,Tax 4 Value,"
-    "Tax 5 Name,Tax 5 Value,Phone,Receipt Number,Duties,Billing Province Name,Shipping Province Name,"
-    "Payment ID,Payment Terms Name,Next Payment Due At,Payment References"
-)
 ORDER_LEVEL_COLUMNS = (
     "Email",
     "Financial Status",
@@ -189,7 +176,7 @@ def test_events_average_about_the_requested_number_per_person(summary: dict) -> 
 def test_shopify_header_and_order_level_fields_only_on_first_line(store: Path) -> None:
     orders: dict[str, list[dict[str, str]]] = defaultdict(list)
     for path in sorted((store / "landing" / "shopify").glob("*.csv")):
-        assert path.read_text(encoding="utf-8").split("\n", 1)[0] == SHOPIFY_HEADER
+        assert path.read_text(encoding="utf-8").split("\n", 1)[0] == ",".join(SHOPIFY_HEADER)
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 orders[row["Name"]].append(row)
