@@ -32,6 +32,7 @@ class IdentifierRule(_Strict):
     links: bool = True
     max_per_profile: Annotated[int, pydantic.Field(ge=1)] | None = None
     priority: Annotated[int, pydantic.Field(ge=1, le=1000)]
+    same_value_as: str | None = None
 
 
 class Blocklist(_Strict):
@@ -47,6 +48,7 @@ class IdentityConfig(_Strict):
     """The whole of config/identity.yaml."""
 
     default_phone_region: Annotated[str, pydantic.Field(pattern=REGION.pattern)] = "US"
+    phone_region_by_source: dict[str, Annotated[str, pydantic.Field(pattern=REGION.pattern)]] = {}
     identifiers: dict[str, IdentifierRule]
     blocklist: Blocklist = Blocklist()
 
@@ -62,12 +64,19 @@ class IdentityConfig(_Strict):
             raise ValueError("each identifier type needs its own priority")
         if not any(rule.links for rule in identifiers.values()):
             raise ValueError("at least one identifier type must link records")
+        for name, rule in identifiers.items():
+            other = identifiers.get(rule.same_value_as or "")
+            if rule.same_value_as is not None and (other is None or rule.same_value_as == name):
+                raise ValueError(f"{name}.same_value_as: {rule.same_value_as!r} is not another identifier type here")
+            if other is not None and not (rule.links and other.links):
+                raise ValueError(f"{name}.same_value_as: both {name} and {rule.same_value_as} must link records")
         return identifiers
 
     def as_dbt_var(self) -> dict:
         """Var `cdp_identity`: plain dicts and lists; blocklisted values already in their compared form."""
         return {
             "default_phone_region": self.default_phone_region,
+            "phone_region_by_source": dict(sorted(self.phone_region_by_source.items())),
             "identifiers": [
                 {"type": name, **rule.model_dump()}
                 for name, rule in sorted(self.identifiers.items(), key=lambda item: item[1].priority)

@@ -2,9 +2,17 @@
 
 Pairs are counted, never enumerated: a group of n records holds n * (n - 1) / 2 pairs, summed in SQL.
 Evaluated on key identifiers (anonymous_id, user_id, store customer ids, crm_id) and orders; shared emails and
-phones are ambiguous by design, so they are not ground-truth records here.
+phones are ambiguous by design, so they are not ground-truth records here. Every key identifier and order the
+warehouse saw is measured, including those no data can link (a device that never identifies, a cash sale with
+no receipt contact, a CRM record holding only a household email): they count against recall.
+
+`python -m assets.profiles.identity_quality --ground-truth <store>/ground_truth --warehouse <file.duckdb>` prints
+the measure of a built warehouse as JSON.
 """
 
+import argparse
+import json
+import sys
 from pathlib import Path
 
 import duckdb
@@ -81,3 +89,23 @@ def measure_identity_quality(
         "records": int(records),
         "unresolved_records": int(unresolved),
     }
+
+
+def main(argv: list[str]) -> None:
+    """Measure a built warehouse against a demo store's ground truth; write the result as JSON to stdout."""
+    parser = argparse.ArgumentParser(prog="python -m assets.profiles.identity_quality")
+    parser.add_argument("--ground-truth", type=Path, required=True, help="the store's ground_truth folder")
+    parser.add_argument("--warehouse", type=Path, required=True, help="the DuckDB file dbt built")
+    args = parser.parse_args(argv)
+    con = duckdb.connect(str(args.warehouse), read_only=True)
+    try:
+        result = measure_identity_quality(
+            con, args.ground_truth / "identities.csv.gz", args.ground_truth / "orders.csv.gz"
+        )
+    finally:
+        con.close()
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

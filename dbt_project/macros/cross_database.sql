@@ -38,8 +38,16 @@
 
 {#- A phone number in E.164 (`+14155550199`) from what a person typed, read with `region_sql` when it has no
     country code; null when it cannot be a number. Call it on distinct values only: it leaves SQL on DuckDB. -#}
+{#- A number written with the international call prefix `00` (`0049 151 ...`, `001 212 ...`) is read as `+49 ...`,
+    `+1 ...` when the region dials abroad with another prefix (the US dials 011): no national number starts with 00,
+    so the second reading only runs on values the first one could not read. -#}
 {% macro normalize_phone(raw_sql, region_sql) -%}
-    {{ return(adapter.dispatch('normalize_phone', 'cdp')(raw_sql, region_sql)) }}
+    {%- set international = dbt.concat(["'+'", "substr(ltrim(" ~ raw_sql ~ "), 3)"]) -%}
+    coalesce(
+        {{ adapter.dispatch('normalize_phone', 'cdp')(raw_sql, region_sql) }},
+        case when ltrim({{ raw_sql }}) like '00%'
+            then {{ adapter.dispatch('normalize_phone', 'cdp')(international, region_sql) }} end
+    )
 {%- endmacro %}
 
 {#- cdp_normalize_phone is registered by connectors/warehouse/dbt_duckdb_plugin.py (phonenumbers library). -#}

@@ -38,7 +38,25 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- SQL: one row per identifier type with its rule, from the config (link, limit, priority). -#}
+{#- SQL: the region read for phones without a country code on a record without a 2-letter country of its own:
+    the source's own region from `phone_region_by_source` (keyed by `source_name_sql`), else the default one. -#}
+{% macro default_phone_region(source_name_sql) -%}
+    {%- set settings = cdp.identity_settings() -%}
+    {%- set by_source = settings.get('phone_region_by_source', {}) -%}
+    {%- set fallback = cdp.sql_literal(settings.get('default_phone_region', 'US')) -%}
+    {%- if by_source -%}
+    case {{ source_name_sql }}
+        {%- for source_name, region in by_source.items() %}
+        when {{ cdp.sql_literal(source_name) }} then {{ cdp.sql_literal(region) }}
+        {%- endfor %}
+        else {{ fallback }}
+    end
+    {%- else -%}
+    {{ fallback }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- SQL: one row per identifier type with its rule, from the config (link, limit, priority, same value as). -#}
 {% macro identity_rules_relation() -%}
     {%- set rules = cdp.identity_settings().get('identifiers', []) -%}
     {%- for rule in rules %}
@@ -47,7 +65,9 @@
         {{ 'true' if rule['links'] else 'false' }} as is_linking_type,
         cast({{ rule['max_per_profile'] if rule['max_per_profile'] is not none else 'null' }} as integer)
             as max_per_profile,
-        cast({{ rule['priority'] | int }} as integer) as priority
+        cast({{ rule['priority'] | int }} as integer) as priority,
+        cast({{ cdp.sql_literal(rule['same_value_as']) if rule.get('same_value_as') else 'null' }} as varchar)
+            as same_value_as
     {{ "union all" if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

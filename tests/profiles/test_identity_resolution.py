@@ -117,6 +117,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         event("m4", "track", DAY + timedelta(days=2), anonymous_id="anon-other", user_id="u-alice",
               event="Added to Cart"),
         event("m5", "page", DAY, anonymous_id="anon-stranger", name="Home"),
+        # Carol logs in on the storefront: Shopify sends her customer id as userId.
+        event("m6", "identify", DAY, anonymous_id="anon-carol", user_id="shopify_c_9"),
+        # Dave checks out as a guest and never identifies: only the order id ties his device to his order.
+        event("m7", "track", DAY, anonymous_id="anon-dave", event="Order Completed",
+              properties={"order_id": "9001", "total": 12}),
     ])
     warehouse.insert("shopify_order_lines", [
         shopify_line("#1001", 1, DAY + timedelta(days=3), email="alice@example.com",
@@ -130,14 +135,20 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
                      note_attributes="customer_id: shopify_c_4", total=10),
         shopify_line("#1006", 1, DAY + timedelta(days=6), email="Test@Test.com ",
                      note_attributes="customer_id: shopify_c_5", total=10),
+        shopify_line("#1007", 1, DAY + timedelta(days=7), note_attributes="customer_id: shopify_c_9", total=10,
+                     source="pos"),
+        shopify_line("#1008", 1, DAY, id=9001, email="dave@example.com", total=12),
     ])
     warehouse.insert("crm_profiles", [
         {"crm_id": "crm-1", "email": "bob@example.com", "phone": "(415) 555-0199", "country": "US",
          "updated_at": DAY, "source_name": "crm_profiles", "source_label": "crm"},
+        {"crm_id": "crm-2", "phone": "+49 151 23456789", "country": "DE", "updated_at": DAY,
+         "source_name": "crm_profiles", "source_label": "crm"},
     ])
     warehouse.insert("store_order_lines", [
+        # The WooCommerce store is German (phone_region_by_source): a US customer writes +1 or 001 ...
         {"order_id": "w1", "line_id": "1", "customer_id": "0", "email": "bob.other@example.com",
-         "phone": "415.555.0199", "ordered_at": DAY, "source_name": "woocommerce_orders",
+         "phone": "001 415 555 0199", "ordered_at": DAY, "source_name": "woocommerce_orders",
          "source_label": "woocommerce", "order_total": 30, "line_total": 30, "quantity": 1},
         {"order_id": "w2", "line_id": "1", "customer_id": "0", "email": "noemail@example.com",
          "phone": "000-000-0000", "ordered_at": DAY, "source_name": "woocommerce_orders",
@@ -145,6 +156,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         {"order_id": "w3", "line_id": "1", "customer_id": "0", "email": "noemail@example.com",
          "ordered_at": DAY, "source_name": "woocommerce_orders", "source_label": "woocommerce",
          "order_total": 6, "line_total": 6, "quantity": 1},
+        # ... and a German customer the national format.
+        {"order_id": "w4", "line_id": "1", "customer_id": "0", "phone": "0151 2345 6789", "ordered_at": DAY,
+         "source_name": "woocommerce_orders", "source_label": "woocommerce", "order_total": 7, "line_total": 7,
+         "quantity": 1},
     ])
     warehouse.build()
     yield warehouse
@@ -196,10 +211,31 @@ def test_phone_normalized_by_phonenumbers_links_crm_and_store_order(store: Wareh
     assert store.profile_of("phone", "+10000000000") is None
 
 
+def test_national_phone_read_in_the_stores_region_and_00_prefix_read_as_international(store: Warehouse) -> None:
+    assert store.query("select profile_id from marts.orders where order_id = 'w4'") == [
+        (store.profile_of("crm_id", "crm-2"),)
+    ]
+    assert store.profile_of("phone", "+4915123456789") == store.profile_of("crm_id", "crm-2")
+
+
+def test_user_id_equal_to_a_shopify_customer_id_is_that_customer(store: Warehouse) -> None:
+    carol = store.profile_of("anonymous_id", "anon-carol")
+    assert carol is not None
+    assert store.profile_of("shopify_customer_id", "shopify_c_9") == carol
+    assert store.query("select profile_id from marts.orders where order_id = '#1007'") == [(carol,)]
+
+
+def test_guest_checkout_device_joins_its_order_by_order_id(store: Warehouse) -> None:
+    dave = store.profile_of("email", "dave@example.com")
+    assert dave is not None
+    assert store.profile_of("anonymous_id", "anon-dave") == dave
+    assert store.query("select profile_id from marts.orders where order_id = '9001'") == [(dave,)]
+
+
 def test_every_order_and_event_has_exactly_one_profile(store: Warehouse) -> None:
     assert store.query("select count(*) from marts.orders where profile_id is null") == [(0,)]
-    # 4 page/track calls (identify is not an event) + 9 Placed Order + 9 Ordered Product (one line each).
-    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(22, 22)]
+    # 5 page/track calls (identify is not an event) + 12 Placed Order + 12 Ordered Product (one line each).
+    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(29, 29)]
     runs = store.query("select rounds, node_count from intermediate.int_identity_resolution_runs")
     assert len(runs) == 1 and runs[0][0] >= 1
 

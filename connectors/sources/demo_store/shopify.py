@@ -3,7 +3,9 @@
 As in the real export, order-level columns are filled on the first line of an order only; later lines carry
 `Name` and the line-item columns (`Lineitem *`, `Vendor`, `Lineitem discount`). The export has no customer
 id column, so orders of registered customers carry `customer_id: shopify_c_...` in `Note Attributes`.
-Timestamps are written `2026-03-07 09:50:26 +0100`. Defects (extra one-line orders, never in the ground truth
+Timestamps are written `2026-03-07 09:50:26 +0100`. A POS sale to a guest (no customer attached) mostly takes an
+email or a phone for the receipt; about 5% take neither (a cash sale, no receipt), and no data can tie those to
+their buyer, whom the ground truth still names. Defects (extra one-line orders, never in the ground truth
 orders): `unparseable_created_at`, `non_numeric_price`, `non_numeric_quantity`.
 """
 
@@ -23,6 +25,8 @@ from connectors.sources.demo_store.persons import CONSENT_SUBSCRIBED, Person, wr
 from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, shopify_time
 from connectors.sources.demo_store.writers import CsvFile, DefectLog
 
+P_POS_GUEST_EMAIL = 0.8
+P_POS_GUEST_PHONE = 0.9  # of POS guest sales without an email
 SHOPIFY_HEADER_LINE = (
     "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,"
     "Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,"
@@ -100,7 +104,7 @@ class ShopifyExport:
         row[_COLUMN["Name"]] = order.shopify_name
         web = order.channel == "web"
         zone = person.zone
-        if web or (order.attached and rng.random() < 0.8) or rng.random() < 0.3:
+        if web or (order.attached and rng.random() < 0.8) or rng.random() < P_POS_GUEST_EMAIL:
             row[_COLUMN["Email"]] = written_email(person, rng)
         paid_t = order.t + rng.uniform(1, 30)
         if order.status not in (STATUS_PENDING, STATUS_VOIDED):
@@ -133,7 +137,8 @@ class ShopifyExport:
             row[_COLUMN["Location"]] = rng.choice(_POS_LOCATIONS[person.country])
             row[_COLUMN["Employee"]] = rng.choice(_EMPLOYEES)
             row[_COLUMN["Device ID"]] = str(100_000 + rng.randint(1, 40))
-        if (not web and not row[_COLUMN["Email"]] and rng.random() < 0.6) or (web and rng.random() < 0.3):
+        pos_phone = P_POS_GUEST_PHONE if not order.attached else 0.6
+        if (not web and not row[_COLUMN["Email"]] and rng.random() < pos_phone) or (web and rng.random() < 0.3):
             row[_COLUMN["Phone"]] = written_phone(person, rng, country_on_record=web)
         if order.attached:
             row[_COLUMN["Note Attributes"]] = f"customer_id: {person.shopify_customer_id}"

@@ -1,8 +1,11 @@
 """Web and app activity: devices, identification (identify / alias), browsing sessions and order events.
 
 A person browses anonymously first, on one to three devices. Account holders identify on their first device
-when they sign up or first check out (an `identify` with userId + anonymousId, or an `alias`), and on most
-later devices when they log in there. Guests may identify with traits only (no userId).
+when they sign up or first check out (an `identify` with userId + anonymousId, or an `alias`), and on later
+devices when they log in there. Known persons without an account identify with traits only (no userId: a
+newsletter sign-up, a guest checkout) on each device. A device that never identifies cannot be tied to its
+person by any data, so it stays rare: `P_DEVICE_NEVER_IDENTIFIES` of the devices of known web persons (before
+the as-of date); the ground truth still lists such a device under its person.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from connectors.sources.demo_store.segment_lines import BACKEND_CONTEXT, NEVER, 
 from connectors.sources.demo_store.timestamps import AS_OF_EPOCH
 
 _DAY = 86400.0
+P_DEVICE_NEVER_IDENTIFIES = 0.03
 _SESSION_PAGES = (("Home", "/"), ("Search", "/search"), ("Sale", "/collections/sale"))
 
 
@@ -68,11 +72,19 @@ def identify_devices(
     first = devices[0]
     web_orders = [order.t for order in orders if order.channel == "web"]
     if not person.has_account or not person.is_web:
-        if person.is_known and person.is_web and (web_orders or rng.random() < 0.5):
+        if not (person.is_known and person.is_web):
+            return NEVER
+        for device in devices:
+            if rng.random() < P_DEVICE_NEVER_IDENTIFIES:
+                continue
+            later_orders = [t for t in web_orders if t >= device.start]
             when = (
-                web_orders[0] - 30 if web_orders else first.start + rng.random() * (AS_OF_EPOCH - first.start)
+                later_orders[0] - 30
+                if later_orders
+                else device.start + rng.random() * max(1.0, AS_OF_EPOCH - device.start)
             )
-            out.identify(first, max(first.start, when), _traits(person, rng, full=False), with_user_id=False)
+            if when < AS_OF_EPOCH:
+                out.identify(device, max(device.start, when), _traits(person, rng, full=False), with_user_id=False)
         return NEVER
     if web_orders:
         signed_up = max(first.start + 1, web_orders[0] - rng.uniform(60, 600))
@@ -88,7 +100,7 @@ def identify_devices(
         if rng.random() < 0.5:
             out.identify(None, signed_up + 1, _traits(person, rng, full=True), with_user_id=True)
     for device in devices[1:]:
-        if rng.random() < 0.85:
+        if rng.random() >= P_DEVICE_NEVER_IDENTIFIES:
             device.identified_at = max(device.start, signed_up) + rng.uniform(60, 3 * _DAY)
             if device.identified_at < AS_OF_EPOCH:
                 out.identify(

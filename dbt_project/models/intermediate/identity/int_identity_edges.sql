@@ -1,5 +1,7 @@
 {#- One row per edge of the identity graph: each observation links its linking identifiers to its anchor
-    (a star, so an observation with k linking identifiers gives k - 1 edges). Distinct, no self-loops. -#}
+    (a star, so an observation with k linking identifiers gives k - 1 edges), and a value of a type links the same
+    value of the type it is `same_value_as` (a Segment userId that is the Shopify customer id). Distinct, no
+    self-loops. -#}
 with
 
 observations as (
@@ -13,6 +15,10 @@ anchors as (
 
 nodes as (
     select * from {{ ref('int_identity_nodes') }}
+),
+
+rules as (
+    {{ cdp.identity_rules_relation() }}
 ),
 
 linking_members as (
@@ -38,13 +44,37 @@ anchor_nodes as (
             and anchors.anchor_value = nodes.identifier_value
 ),
 
-final as (
-    select distinct
+observation_edges as (
+    select
         anchor_nodes.node_id as src,
         linking_members.node_id as dst
     from linking_members
     inner join anchor_nodes on linking_members.observation_key = anchor_nodes.observation_key
     where linking_members.node_id <> anchor_nodes.node_id
+),
+
+same_value_edges as (
+    select
+        nodes.node_id as src,
+        same_value.node_id as dst
+    from nodes
+    inner join rules on nodes.identifier_type = rules.identifier_type
+    inner join nodes as same_value
+        on
+            rules.same_value_as = same_value.identifier_type
+            and nodes.identifier_value = same_value.identifier_value
+    where nodes.is_link and same_value.is_link
+),
+
+final as (
+    select distinct
+        src,
+        dst
+    from (
+        select * from observation_edges
+        union all
+        select * from same_value_edges
+    ) as all_edges
 )
 
 select * from final

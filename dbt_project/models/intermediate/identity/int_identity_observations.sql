@@ -1,8 +1,11 @@
 {#- One row per identifier per observation: a set of identifiers seen together in one source record (an order,
     a CRM profile) or in Segment calls (each distinct combination of ids in events is one observation).
+    A Shopify order also holds the anonymous and user ids of the Segment order events that name it
+    (`properties.order_id`, Segment's e-commerce spec): the device that checked out, also as a guest.
     Identifiers are normalized and junk values removed; an observation left without any identifier keeps one
     row of type `source_record` so it still gets a profile. -#}
 {%- set linkable = cdp.identity_types() -%}
+{%- set order_event_names = ['Order Completed', 'Order Updated', 'Order Refunded', 'Order Cancelled'] -%}
 with
 
 phones as (
@@ -50,10 +53,20 @@ event_observations as (
     from event_id_sets
 ),
 
+order_events as (
+    select distinct
+        {{ cdp.json_text('properties', '$.order_id') }} as shopify_order_id,
+        anonymous_id,
+        user_id
+    from events
+    where event_name in {{ cdp.sql_literal_list(order_event_names) }}
+),
+
 shopify_orders as (
     select
         {{ dbt.concat(["source_name", "':order:'", "order_name"]) }} as observation_key,
         source_label,
+        max(shopify_order_id) as shopify_order_id,
         max(shopify_customer_id) as shopify_customer_id,
         max(email) as email,
         max(phone_raw) as phone_raw,
@@ -119,6 +132,16 @@ identifiers as (
     from shopify_orders
     union all
     select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from shopify_orders
+    union all
+    select shopify_orders.observation_key, shopify_orders.source_label, 'anonymous_id', order_events.anonymous_id,
+        shopify_orders.first_seen_at, shopify_orders.last_seen_at
+    from shopify_orders
+    inner join order_events on shopify_orders.shopify_order_id = order_events.shopify_order_id
+    union all
+    select shopify_orders.observation_key, shopify_orders.source_label, 'user_id', order_events.user_id,
+        shopify_orders.first_seen_at, shopify_orders.last_seen_at
+    from shopify_orders
+    inner join order_events on shopify_orders.shopify_order_id = order_events.shopify_order_id
     union all
     select observation_key, source_label, {{ dbt.concat(["source_label", "'_customer_id'"]) }}, store_customer_id,
         first_seen_at, last_seen_at

@@ -24,7 +24,7 @@ final as (
         nullif(trim(phone), '') as phone_raw,
         coalesce(
             case when length(trim(country)) = 2 then upper(trim(country)) end,
-            {{ cdp.sql_literal(cdp.identity_settings().get('default_phone_region', 'US')) }}
+            {{ cdp.default_phone_region('source_name') }}
         ) as phone_region,
         nullif(trim(birthday), '') as birthday,
         nullif(trim(street), '') as street,

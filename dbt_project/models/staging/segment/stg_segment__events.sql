@@ -23,7 +23,7 @@ final as (
         coalesce(
             case when length(trim({{ cdp.json_text('traits', '$.address.country') }})) = 2
                 then upper(trim({{ cdp.json_text('traits', '$.address.country') }})) end,
-            {{ cdp.sql_literal(cdp.identity_settings().get('default_phone_region', 'US')) }}
+            {{ cdp.default_phone_region('source_name') }}
         ) as phone_region,
         traits,
         context_traits,

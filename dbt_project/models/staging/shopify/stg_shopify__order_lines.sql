@@ -50,7 +50,7 @@ final as (
         nullif(trim(coalesce(order_phone, order_billing_phone, order_shipping_phone)), '') as phone_raw,
         coalesce(
             case when length(trim(order_billing_country)) = 2 then upper(trim(order_billing_country)) end,
-            {{ cdp.sql_literal(cdp.identity_settings().get('default_phone_region', 'US')) }}
+            {{ cdp.default_phone_region('source_name') }}
         ) as phone_region,
         nullif(trim(order_billing_name), '') as billing_name,
         nullif(trim(coalesce(order_billing_address1, order_billing_street)), '') as billing_street,

@@ -23,7 +23,7 @@ final as (
         case when trim(customer_id) not in ('', '0') then trim(customer_id) end as store_customer_id,
         lower(trim(email)) as email,
         nullif(trim(phone), '') as phone_raw,
-        {{ cdp.sql_literal(cdp.identity_settings().get('default_phone_region', 'US')) }} as phone_region,
+        {{ cdp.default_phone_region('source_name') }} as phone_region,
         nullif(trim(first_name), '') as first_name,
         nullif(trim(last_name), '') as last_name,
         ordered_at,
