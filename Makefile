@@ -40,11 +40,11 @@ demo: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest
 test: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest lint
 	$(BIN)/python -m pytest
 
-# SQLFluff's dbt templater compiles the models against a scratch warehouse, never the real one.
+# SQLFluff's dbt templater compiles the models, with config/ as vars, against a scratch warehouse.
 lint: install dbt-manifest
 	$(BIN)/ruff check .
 	mkdir -p .dagster_home
-	CDP_WAREHOUSE=$(CURDIR)/.dagster_home/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models --processes 2
+	CDP_WAREHOUSE=$(CURDIR)/.dagster_home/lint.duckdb $(BIN)/python -m orchestration.lint_sql
 
 dev: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

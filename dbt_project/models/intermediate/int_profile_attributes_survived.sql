@@ -21,7 +21,8 @@ survived as (
                 as {{ cdp.property_column(attribute['name']) }},
         {%- endfor %}
         {%- for property in settings['custom_properties'] %}
-        {{ cdp.survived_attribute("nullif(trim(" ~ cdp.json_text('custom_properties', '$.' ~ property['name']) ~ "), '')", property) }}
+        {%- set property_text = cdp.json_text('custom_properties', '$.' ~ property['name']) %}
+        {{ cdp.survived_attribute("nullif(trim(" ~ property_text ~ "), '')", property) }}
             as {{ cdp.property_column(property['name']) }},
         {%- endfor %}
         count(*) as record_count,

@@ -149,8 +149,9 @@ all_records as (
 
 final as (
     select
-        {{ dbt.concat(["all_records.source_name", "':'", "all_records._file", "':'", "cast(all_records._line as varchar)"]) }}
-            as record_key,
+        {{ dbt.concat([
+            "all_records.source_name", "':'", "all_records._file", "':'", "cast(all_records._line as varchar)"
+        ]) }} as record_key,
         all_records.profile_id,
         all_records.source_name,
         all_records.source_label,

@@ -177,6 +177,10 @@ all_observations as (
     select observation_key, source_label, first_seen_at, last_seen_at from crm_records
 ),
 
+observations_with_identifiers as (
+    select distinct observation_key from kept
+),
+
 without_identifiers as (
     select
         all_observations.observation_key,
@@ -186,7 +190,7 @@ without_identifiers as (
         all_observations.first_seen_at,
         all_observations.last_seen_at
     from all_observations
-    left join (select distinct observation_key from kept) as with_identifiers
+    left join observations_with_identifiers as with_identifiers
         on all_observations.observation_key = with_identifiers.observation_key
     where with_identifiers.observation_key is null
 ),

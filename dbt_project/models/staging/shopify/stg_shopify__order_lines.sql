@@ -25,7 +25,8 @@ versions as (
 ),
 
 latest_lines as (
-    select * from versions where version_rank = 1
+    select * from versions
+    where version_rank = 1
 ),
 
 filled as (
@@ -68,7 +69,7 @@ final as (
         order_subtotal as subtotal,
         order_shipping as shipping_amount,
         order_taxes as tax_amount,
-        order_total as order_total,
+        order_total,
         nullif(trim(order_discount_code), '') as discount_code,
         order_discount_amount as discount_amount,
         coalesce(order_refunded_amount, 0) as refunded_amount,
