@@ -17,7 +17,7 @@ from assets.profiles.dbt_vars import build_dbt_vars
 from bench.measurements import BenchRun, StageClock, StageGroup
 from connectors.sources.demo_store import generate_store
 from connectors.warehouse.duckdb_file import open_warehouse, qualified
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 CONFIG_DIR = PROJECT_ROOT / "config"
 EVENT_AND_ORDER_FORMATS = (SourceFormat.SEGMENT_EVENTS, SourceFormat.SHOPIFY_ORDERS, SourceFormat.STORE_ORDERS)
@@ -75,7 +75,7 @@ def run_ingest(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
     """Every configured source through `ingest_source` into a fresh warehouse, one timed stage per source."""
     config = load_sources_config(CONFIG_DIR)
     remove_duckdb_file(paths.warehouse)
-    with open_warehouse(paths.warehouse) as con:
+    with open_warehouse(paths.warehouse, memory_limit=load_settings().duckdb_memory_limit) as con:
         create_raw_tables(con)
         for source in config.sources:
             is_compared = source.format in EVENT_AND_ORDER_FORMATS

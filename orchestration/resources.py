@@ -15,7 +15,7 @@ WAREHOUSE_POOL = "warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The embedded DuckDB warehouse file; `path` empty means CDP_WAREHOUSE (default data/warehouse.duckdb)."""
+    """The embedded DuckDB warehouse file; empty fields mean CDP_WAREHOUSE and CDP_DUCKDB_MEMORY_LIMIT."""
 
     path: str = ""
     memory_limit: str = ""
@@ -26,5 +26,6 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for one asset; every asset that writes takes pool `warehouse`, limited to one."""
-        with open_warehouse(self.warehouse_path(), memory_limit=self.memory_limit or None) as con:
+        memory_limit = self.memory_limit or load_settings().duckdb_memory_limit
+        with open_warehouse(self.warehouse_path(), memory_limit=memory_limit) as con:
             yield con

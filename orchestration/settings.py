@@ -15,11 +15,12 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 @dataclass(frozen=True)
 class Settings:
-    """The three locations every asset agrees on."""
+    """The locations every asset agrees on, and how much memory the warehouse may take."""
 
     landing_dir: Path
     warehouse_path: Path
     config_dir: Path
+    duckdb_memory_limit: str = "3GB"
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -34,4 +35,6 @@ def load_settings() -> Settings:
         landing_dir=_path_from_env("CDP_LANDING_DIR", Path("data/landing")),
         warehouse_path=_path_from_env("CDP_WAREHOUSE", Path("data/warehouse.duckdb")),
         config_dir=_path_from_env("CDP_CONFIG_DIR", Path("config")),
+        # DuckDB caches up to 80 % of RAM by default; bounded, it spills to disk instead (dbt reads the same variable).
+        duckdb_memory_limit=os.environ.get("CDP_DUCKDB_MEMORY_LIMIT", "").strip() or "3GB",
     )
