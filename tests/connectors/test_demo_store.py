@@ -373,12 +373,15 @@ def test_ground_truth_orders_are_exactly_the_valid_orders(store: Path) -> None:
 
 
 def test_memory_stays_bounded_as_chunks_stream(tmp_path: Path) -> None:
+    # Regression: ru_maxrss survives exec, so a child forked from a big pytest process reported the parent's
+    # ~700 MB; VmHWM is the peak of the child's own address space.
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from connectors.sources.demo_store import generate_store\n"
         "generate_store(Path(sys.argv[1]), 4000, persons_per_chunk=1000, workers=1)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "status = Path('/proc/self/status').read_text()\n"
+        "print(next(line.split()[1] for line in status.splitlines() if line.startswith('VmHWM:')))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "store")],
