@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# Processes Dagster starts (code servers, dbt) find the venv's tools without activating it.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export CDP_LANDING_DIR ?= $(CURDIR)/data/landing
 export CDP_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
