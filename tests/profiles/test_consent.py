@@ -14,23 +14,11 @@ import duckdb
 import pytest
 import yaml
 
-from assets.profiles.attributes_config import STANDARD_ATTRIBUTES, load_attributes_config
+from assets.profiles.attributes_config import load_attributes_config
 from assets.profiles.dbt_vars import build_dbt_vars
 from orchestration.settings import PROJECT_ROOT
 
 PROFILE_MODELS = "int_profile_attributes_survived+ consent"
-RECORD_COLUMNS = {
-    "record_key": "varchar", "profile_id": "varchar", "source_name": "varchar", "source_label": "varchar",
-    "observed_at": "timestamptz", **{name: "varchar" for name in STANDARD_ATTRIBUTES},
-    "email_consent": "varchar", "sms_consent": "varchar", "push_consent": "varchar",
-    "consent_updated_at": "timestamptz", "custom_properties": "json", "_file": "varchar", "_line": "bigint",
-}
-EVENT_COLUMNS = {
-    "event_id": "varchar", "profile_id": "varchar", "metric_name": "varchar", "event_at": "timestamptz",
-    "value": "double", "properties": "json", "source_label": "varchar", "source_name": "varchar",
-    "_file": "varchar", "_line": "bigint", "_loaded_at": "timestamptz",
-}
-IDENTITY_COLUMNS = {"profile_id": "varchar", "identifier_type": "varchar", "identifier_value": "varchar"}
 CONFIG = {
     "suppression": {
         "identifiers": [{"email": "Blocked@Example.com", "reason": "asked by support"}],
@@ -71,14 +59,6 @@ EVENTS = [
 ]
 
 
-def create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[dict]) -> None:
-    """A hand-made stand-in for an upstream model: `schema.table` with these columns and rows."""
-    con.execute(f"create schema if not exists {name.split('.')[0]}")
-    con.execute(f"create or replace table {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
-    for row in rows:
-        con.execute(f"insert into {name} values ({', '.join('?' * len(columns))})", [row.get(c) for c in columns])
-
-
 def query(warehouse_path: Path, sql: str) -> list[dict]:
     con = duckdb.connect(str(warehouse_path))
     cursor = con.execute(sql)
@@ -115,24 +95,24 @@ def expected_consent() -> dict[tuple[str, str], tuple]:
 
 
 @pytest.fixture
-def built(warehouse_path: Path, run_dbt, tmp_path: Path) -> Path:
+def built(warehouse_path: Path, run_dbt, tmp_path: Path, create_stand_in) -> Path:
     """Upstream stand-ins written, then the profile models and consent run once with CONFIG."""
     config_dir = tmp_path / "profile_config"
     config_dir.mkdir()
     (config_dir / "profiles.yaml").write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
     con = duckdb.connect(str(warehouse_path))
-    create_table(con, "intermediate.int_profile_records", RECORD_COLUMNS, [
+    create_stand_in(con, "intermediate.int_profile_records", [
         {"record_key": key, "profile_id": profile, "source_name": label, "source_label": label,
          "observed_at": day(observed), "email": email, "email_consent": statuses[0], "sms_consent": statuses[1],
          "push_consent": statuses[2], "consent_updated_at": day(updated) if updated is not None else None}
         for key, profile, label, observed, email, statuses, updated in RECORDS
     ])
-    create_table(con, "marts.events", EVENT_COLUMNS, [
+    create_stand_in(con, "marts.events", [
         {"event_id": event_id, "profile_id": profile, "metric_name": metric, "event_at": day(number),
          "properties": json.dumps(properties), "source_label": "web", "source_name": "segment_events"}
         for event_id, profile, metric, number, properties in EVENTS
     ])
-    create_table(con, "marts.profile_identities", IDENTITY_COLUMNS, [
+    create_stand_in(con, "marts.profile_identities", [
         *({"profile_id": r[1], "identifier_type": "email", "identifier_value": r[4]} for r in RECORDS),
         {"profile_id": "p5", "identifier_type": "anonymous_id", "identifier_value": "anon-5"},
     ])

@@ -10,16 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 import yaml
 
 from assets.profiles.metrics_config import load_metrics_config
 
 METRIC_MODELS = "metric_events metric_daily"
-EVENT_COLUMNS = {
-    "event_id": "varchar", "profile_id": "varchar", "metric_name": "varchar", "event_at": "timestamptz",
-    "value": "double", "properties": "json", "source_label": "varchar", "source_name": "varchar",
-    "_file": "varchar", "_line": "bigint", "_loaded_at": "timestamptz",
-}
 INJECTION = "'); drop table marts.events; --"
 QUOTED = "x' or '1'='1"
 START = datetime(2025, 3, 1, tzinfo=UTC)
@@ -67,16 +63,15 @@ METRICS = [
 ]
 
 
-def create_events(warehouse_path: Path) -> None:
-    """A hand-made stand-in for marts.events."""
+@pytest.fixture
+def events_stand_in(warehouse_path: Path, create_stand_in) -> None:
+    """A hand-made stand-in for marts.events, from EVENTS."""
     con = duckdb.connect(str(warehouse_path))
-    con.execute("create schema if not exists marts")
-    con.execute(f"create or replace table marts.events ({', '.join(f'{c} {t}' for c, t in EVENT_COLUMNS.items())})")
-    for event_id, profile, metric, hours, value, properties in EVENTS:
-        row = {"event_id": event_id, "profile_id": profile, "metric_name": metric,
-               "event_at": START + timedelta(hours=hours), "value": value, "properties": json.dumps(properties)}
-        con.execute(f"insert into marts.events values ({', '.join('?' * len(EVENT_COLUMNS))})",
-                    [row.get(column) for column in EVENT_COLUMNS])
+    create_stand_in(con, "marts.events", [
+        {"event_id": event_id, "profile_id": profile, "metric_name": metric,
+         "event_at": START + timedelta(hours=hours), "value": value, "properties": json.dumps(properties)}
+        for event_id, profile, metric, hours, value, properties in EVENTS
+    ])
     con.close()
 
 
@@ -146,8 +141,8 @@ def expected_metric_events() -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.usefixtures("events_stand_in")
 def test_every_operator_matches_the_python_reference(warehouse_path: Path, run_dbt, tmp_path: Path) -> None:
-    create_events(warehouse_path)
 
     run_dbt("run", "--select", METRIC_MODELS,
             dbt_vars={"cdp_attributes": {}, "cdp_metrics": metrics_var(tmp_path, METRICS)})
@@ -164,8 +159,8 @@ def test_every_operator_matches_the_python_reference(warehouse_path: Path, run_d
     assert query(warehouse_path, "select count(*) from marts.events") == [(len(EVENTS),)]
 
 
+@pytest.mark.usefixtures("events_stand_in")
 def test_daily_series_matches_the_python_reference(warehouse_path: Path, run_dbt, tmp_path: Path) -> None:
-    create_events(warehouse_path)
     metrics = METRICS[:2]
 
     run_dbt("run", "--select", METRIC_MODELS,
@@ -189,8 +184,8 @@ def test_daily_series_matches_the_python_reference(warehouse_path: Path, run_dbt
     assert first == date(2025, 3, 1) and len(actual) == 2 * 5
 
 
+@pytest.mark.usefixtures("events_stand_in")
 def test_unknown_base_metric_warns_naming_file_and_field(warehouse_path: Path, run_dbt, tmp_path: Path) -> None:
-    create_events(warehouse_path)
     metrics = [{"name": "Typo", "base_metrics": ["Placed Order", "Placed Ordr"]}]
     dbt_vars = {"cdp_attributes": {}, "cdp_metrics": metrics_var(tmp_path, metrics)}
 
@@ -204,9 +199,9 @@ def test_unknown_base_metric_warns_naming_file_and_field(warehouse_path: Path, r
     assert rows == [("Placed Ordr", f"{tmp_path / 'metric_config' / 'metrics.yaml'} metrics[0].base_metrics[1]")]
 
 
+@pytest.mark.usefixtures("events_stand_in")
 def test_quotes_and_backslashes_in_filter_values_stay_literals(warehouse_path: Path, run_dbt,
                                                                tmp_path: Path) -> None:
-    create_events(warehouse_path)
     probes = [INJECTION, "a\\' or 1=1 --", "\\", "' or ''='"]
     metrics = [{"name": f"Probe {index} {operator}", "base_metrics": ORDERS,
                 "filters": [{"property": "note", "operator": operator, "value": value}]}

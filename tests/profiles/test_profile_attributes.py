@@ -18,12 +18,6 @@ import yaml
 from assets.profiles.attributes_config import STANDARD_ATTRIBUTES, load_attributes_config
 
 PROFILE_MODELS = "int_profile_attributes_survived int_profile_attributes_transformed"
-RECORD_COLUMNS = {
-    "record_key": "varchar", "profile_id": "varchar", "source_name": "varchar", "source_label": "varchar",
-    "observed_at": "timestamptz", **{name: "varchar" for name in STANDARD_ATTRIBUTES},
-    "email_consent": "varchar", "sms_consent": "varchar", "push_consent": "varchar",
-    "consent_updated_at": "timestamptz", "custom_properties": "json", "_file": "varchar", "_line": "bigint",
-}
 CONFIG = {
     "survivorship": {
         "default": {"rule": "most_recent"},
@@ -75,15 +69,6 @@ RECORDS = [
     ("c1", "p3", "pos", 3, {"first_name": "Cy", "state": "Ontario", "birthday": "not a date"}, None),
     ("c2", "p3", "pos", 3, {"first_name": "Cyrus"}, {"interest_primary": "ski", "interest_secondary": "golf"}),
 ]
-
-
-def create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[dict]) -> None:
-    """A hand-made stand-in for an upstream model: `schema.table` with these columns and rows."""
-    con.execute(f"create schema if not exists {name.split('.')[0]}")
-    con.execute(f"create or replace table {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
-    for row in rows:
-        values = [row.get(column) for column in columns]
-        con.execute(f"insert into {name} values ({', '.join('?' * len(columns))})", values)
 
 
 def record_rows() -> list[dict]:
@@ -178,10 +163,10 @@ def attributes_var(tmp_path: Path) -> dict:
 
 
 def test_every_rule_and_transformation_matches_the_python_reference_beside_the_originals(
-    warehouse_path, run_dbt, attributes_var
+    warehouse_path, run_dbt, attributes_var, create_stand_in
 ):
     con = duckdb.connect(str(warehouse_path))
-    create_table(con, "intermediate.int_profile_records", RECORD_COLUMNS, record_rows())
+    create_stand_in(con, "intermediate.int_profile_records", record_rows())
     con.close()
 
     run_dbt("run", "--select", PROFILE_MODELS, dbt_vars={"cdp_attributes": attributes_var, "cdp_metrics": []})
