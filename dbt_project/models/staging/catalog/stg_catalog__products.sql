@@ -8,9 +8,7 @@ source as (
 versions as (
     select
         *,
-        row_number() over (
-            partition by product_id order by _loaded_at desc, _file desc, _line desc
-        ) as version_rank
+        {{ cdp.latest_version_rank('product_id') }} as version_rank
     from source
 ),
 

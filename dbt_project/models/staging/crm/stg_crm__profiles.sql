@@ -8,10 +8,7 @@ source as (
 versions as (
     select
         *,
-        row_number() over (
-            partition by coalesce(crm_id, _file || ':' || cast(_line as varchar))
-            order by _loaded_at desc, _file desc, _line desc
-        ) as version_rank
+        {{ cdp.latest_version_rank("coalesce(crm_id, _file || ':' || cast(_line as varchar))") }} as version_rank
     from source
 ),
 

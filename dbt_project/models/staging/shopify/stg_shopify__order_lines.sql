@@ -18,9 +18,7 @@ source as (
 versions as (
     select
         *,
-        row_number() over (
-            partition by source_name, name, lineitem_index order by _loaded_at desc, _file desc, _line desc
-        ) as version_rank
+        {{ cdp.latest_version_rank('source_name, name, lineitem_index') }} as version_rank
     from source
 ),
 

@@ -9,9 +9,7 @@ source as (
 versions as (
     select
         *,
-        row_number() over (
-            partition by source_name, order_id, line_id order by _loaded_at desc, _file desc, _line desc
-        ) as version_rank
+        {{ cdp.latest_version_rank('source_name, order_id, line_id') }} as version_rank
     from source
 ),
 
