@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from assets.profiles.dbt_vars import build_dbt_vars
 from bench.measurements import BenchRun, StageClock, StageGroup
 from connectors.sources.demo_store import generate_store
 from connectors.warehouse.duckdb_file import open_warehouse, qualified
+from orchestration.dbt import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 CONFIG_DIR = PROJECT_ROOT / "config"
@@ -88,16 +88,6 @@ def run_ingest(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
                 run.events_read += counts.read
 
 
-def _dbt_executable() -> str:
-    beside_python = Path(sys.executable).with_name("dbt")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("dbt")
-    if found is None:
-        raise FileNotFoundError(f"no dbt executable beside {sys.executable} or on PATH; install the project first")
-    return found
-
-
 def _dbt_failure_summary(target_dir: Path, log_path: Path, returncode: int) -> str:
     """One line naming what failed in a dbt invocation, from its run_results.json (or its log when there is none)."""
     results_path = target_dir / "run_results.json"
@@ -120,7 +110,7 @@ def run_dbt_layer(selector: str, paths: ScratchPaths, dbt_vars: dict) -> str:
     """
     log_path = paths.root / f"dbt_{selector}.log"
     command = [
-        _dbt_executable(), "build", "--select", selector, "--vars", json.dumps(dbt_vars),
+        dbt_executable(), "build", "--select", selector, "--vars", json.dumps(dbt_vars),
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(paths.dbt_target_dir), "--log-path", str(paths.root / "dbt_logs"),
     ]

@@ -2,6 +2,7 @@
 
 import duckdb
 
+from connectors.warehouse.duckdb_file import qualified
 from orchestration.settings import load_settings
 
 
@@ -13,7 +14,7 @@ def warehouse_overview(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, i
         "order by table_schema, table_name"
     ).fetchall()
     return [
-        (schema, table, con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0])
+        (schema, table, con.execute(f"select count(*) from {qualified(schema, table)}").fetchone()[0])
         for schema, table in tables
     ]
 
