@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.ingest.file_readers import drop_read_tables
+from assets.ingest.file_readers import drop_read_tables, drop_temp_relations
 from assets.ingest.product_catalog import stage_product_catalog
 from assets.ingest.segment_events import stage_segment_events
 from assets.ingest.sources_config import Source, SourceFormat, SourcesConfig
@@ -27,7 +27,10 @@ STAGED_TABLE = "ingest_staged"
 TO_LOAD_TABLE = "ingest_to_load"
 FILES_TABLE = "ingest_files"
 FILE_COUNTS_TABLE = "ingest_file_counts"
-_TEMP_TABLES = (STAGED_TABLE, TO_LOAD_TABLE, FILES_TABLE, FILE_COUNTS_TABLE)
+# The staged records: a table, or for line formats a view over `<staged>_scan` and `<staged>_offsets`.
+_TEMP_RELATIONS = (
+    STAGED_TABLE, f"{STAGED_TABLE}_scan", f"{STAGED_TABLE}_offsets", TO_LOAD_TABLE, FILES_TABLE, FILE_COUNTS_TABLE,
+)
 # About 1.6 million gzipped Segment calls, about 3 GiB while staged: the 4 GiB target at 1m profiles holds.
 DEFAULT_BATCH_BYTES = 128 * 1024 * 1024
 _LINEAGE = ("source_name", "source_label", "_file", "_line", "_loaded_at")
@@ -225,8 +228,7 @@ def _ingest_batch(
         raise
     finally:
         drop_read_tables(con)
-        for table in _TEMP_TABLES:
-            con.execute(f"drop table if exists {table}")
+        drop_temp_relations(con, *_TEMP_RELATIONS)
     return counts
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 
 from connectors.sources.landing_zone import LandingFile
-from connectors.warehouse.duckdb_file import quote_ident
+from connectors.warehouse.duckdb_file import quote_ident, quote_text
 
-LINES_TABLE = "ingest_lines"
+LINES_VIEW = "ingest_lines"
 ROWS_TABLE = "ingest_rows"
 FILE_NAMES_TABLE = "ingest_file_names"
 _REJECTS_TABLE = "ingest_csv_rejects"
@@ -36,48 +36,69 @@ def _register_file_names(con: duckdb.DuckDBPyConnection, files: Sequence[Landing
     )
 
 
-def read_lines(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
-    """Every non-blank line of the (optionally gzipped) text files as view `ingest_lines(_file, _line, raw_text)`.
+def stage_lines(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[LandingFile],
+    staged: str,
+    select_sql: str,
+    parameters: dict[str, object] | None = None,
+) -> None:
+    """Stage (optionally gzipped) text files line by line, in one pass: `select_sql` reads view
+    `ingest_lines(filename, raw_text)` and returns `filename`, `is_blank` and the staged columns; view `staged` adds
+    `_file` and `_line` and leaves blank lines out.
 
-    The text is scanned once into a temp table; the view numbers lines from row ids and a per-file offset, so no
-    window, sort or second copy of the text is needed.
+    The lines are read and parsed in the same scan that writes `<staged>_scan`, so the text is never copied into a
+    table of its own; line numbers come from that table's row ids and a per-file offset, so no window or sort runs.
+    That needs rows in scan order: `select_sql` must be a pure projection (no join, aggregate or sort; DuckDB plans
+    a long `IN (...)` or `list_contains` as a join, so test such sets with a regular expression).
     """
     _register_file_names(con, files)
-    con.execute(f"drop view if exists {LINES_TABLE}")
-    con.execute(f"drop table if exists {LINES_TABLE}_scan")
+    drop_temp_relations(con, staged, f"{staged}_scan", f"{staged}_offsets", LINES_VIEW)
+    file_list = ", ".join(quote_text(path) for path in _file_list(files))
     con.execute(
         f"""
-        create temp table {LINES_TABLE}_scan as
+        create temp view {LINES_VIEW} as
         select filename, line as raw_text
-        from read_csv(?, columns = {{'line': 'varchar'}}, delim = '\\0', quote = '', escape = '',
+        from read_csv([{file_list}], columns = {{'line': 'varchar'}}, delim = '\\0', quote = '', escape = '',
                       header = false, auto_detect = false, strict_mode = false, filename = true,
                       compression = 'auto')
-        """,
-        [_file_list(files)],
+        """
     )
+    con.execute(f"create temp table {staged}_scan as {select_sql}", parameters or {})
     con.execute(
         f"""
-        create or replace temp table {LINES_TABLE}_offsets as
-        select filename, min(rowid) as first_rowid from {LINES_TABLE}_scan group by filename
+        create temp table {staged}_offsets as
+        select scan.filename, names._file, min(scan.rowid) as first_rowid
+        from {staged}_scan as scan join {FILE_NAMES_TABLE} as names using (filename)
+        group by scan.filename, names._file
         """
     )
     con.execute(
         f"""
-        create temp view {LINES_TABLE} as
-        select names._file, scan.rowid - offsets.first_rowid + 1 as _line, scan.raw_text
-        from {LINES_TABLE}_scan as scan
-        join {LINES_TABLE}_offsets as offsets using (filename)
-        join {FILE_NAMES_TABLE} as names using (filename)
-        where scan.raw_text is not null and trim(scan.raw_text) <> ''
+        create temp view {staged} as
+        select offsets._file, scan.rowid - offsets.first_rowid + 1 as _line, scan.* exclude (filename, is_blank)
+        from {staged}_scan as scan join {staged}_offsets as offsets using (filename)
+        where not scan.is_blank
         """
     )
+
+
+BLANK_LINE_SQL = "coalesce(trim(raw_text), '') = ''"
+
+
+def drop_temp_relations(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Drop each temp table or view of these names that exists (DuckDB's DROP must name the right kind)."""
+    for name in names:
+        kinds = con.execute(
+            "select table_type from information_schema.tables where table_name = ?", [name]
+        ).fetchall()
+        for (kind,) in kinds:
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {quote_ident(name)}")
 
 
 def drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free what the readers scanned, once the records are staged."""
-    con.execute(f"drop view if exists {LINES_TABLE}")
-    for table in (f"{LINES_TABLE}_scan", f"{LINES_TABLE}_offsets", ROWS_TABLE, FILE_NAMES_TABLE):
-        con.execute(f"drop table if exists {table}")
+    drop_temp_relations(con, LINES_VIEW, ROWS_TABLE, FILE_NAMES_TABLE)
 
 
 def read_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:

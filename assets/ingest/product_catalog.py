@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from assets.ingest.file_readers import LINES_TABLE, read_lines
+from assets.ingest.file_readers import BLANK_LINE_SQL, LINES_VIEW, stage_lines
 from connectors.sources.landing_zone import LandingFile
 
 STAGED_TABLE = "ingest_staged"
@@ -15,34 +15,39 @@ _PATHS = "[" + ", ".join(f"'{path}'" for path in _FIELDS) + "]"
 
 
 def stage_product_catalog(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
-    """Catalog lines into `ingest_staged`: raw.catalog_products columns, _file, _line, reason, quarantine text."""
-    read_lines(con, files)
-    con.execute(f"drop table if exists {STAGED_TABLE}")
-    con.execute(
+    """Catalog lines into view `ingest_staged`: raw.catalog_products columns, _file, _line, reason, quarantine text."""
+    stage_lines(
+        con,
+        files,
+        STAGED_TABLE,
         f"""
-        create temp table {STAGED_TABLE} as
-        with staged as (
         with lines as (
-            select _file, _line, raw_text, json_valid(raw_text) as is_json from {LINES_TABLE}
+            select filename, raw_text, json_valid(raw_text) as is_json from {LINES_VIEW}
         ),
         extracted as (
             select *, case when is_json then json_type(raw_text) end as root_type,
                    case when is_json then json_extract_string(raw_text, {_PATHS}) end as strings,
                    case when is_json then json_type(raw_text, {_PATHS}) end as kinds
             from lines
+        ),
+        checked as (
+            select *,
+                case
+                    when not is_json then 'not valid JSON'
+                    when root_type <> 'OBJECT' then 'not a JSON object: got ' || root_type
+                    when coalesce(trim(strings[1]), '') = '' then 'product_id: missing'
+                    when kinds[1] not in ('VARCHAR', 'BIGINT', 'UBIGINT')
+                        then 'product_id: expected a string, got ' || kinds[1]
+                    when kinds[5] is not null and kinds[5] <> 'NULL'
+                         and try_cast(strings[5] as decimal(18, 2)) is null
+                        then 'price: expected a number, got ''' || strings[5] || ''''
+                end as reason
+            from extracted
         )
-        select _file, _line,
+        select filename,
+            {BLANK_LINE_SQL} as is_blank,
             md5(raw_text) as _row_hash,
-            case
-                when not is_json then 'not valid JSON'
-                when root_type <> 'OBJECT' then 'not a JSON object: got ' || root_type
-                when coalesce(trim(strings[1]), '') = '' then 'product_id: missing'
-                when kinds[1] not in ('VARCHAR', 'BIGINT', 'UBIGINT')
-                    then 'product_id: expected a string, got ' || kinds[1]
-                when kinds[5] is not null and kinds[5] <> 'NULL'
-                     and try_cast(strings[5] as decimal(18, 2)) is null
-                    then 'price: expected a number, got ''' || strings[5] || ''''
-            end as reason,
+            reason,
             strings[1] as product_id,
             strings[2] as sku,
             strings[3] as title,
@@ -51,9 +56,7 @@ def stage_product_catalog(con: duckdb.DuckDBPyConnection, files: Sequence[Landin
             strings[6] as currency,
             strings[7] as vendor,
             case when root_type = 'OBJECT' then cast(raw_text as json) end as attributes,
-            raw_text
-        from extracted
-        )
-        select * exclude (raw_text), case when reason is not null then raw_text end as raw_text from staged
-        """
+            case when reason is not null then raw_text end as raw_text
+        from checked
+        """,
     )

@@ -1,6 +1,6 @@
 """Segment-spec calls (identify, track, page, screen, alias) from JSON lines, parsed and checked inside DuckDB.
 
-Each line is parsed once per extraction list, never by Python; a line that fails a rule keeps its raw text and the
+Each line is parsed inside DuckDB, never by Python; a line that fails a rule keeps its raw text and the
 first rule it broke. A call without `messageId` gets the MD5 of its line, so a re-delivered line is still a duplicate.
 """
 
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from assets.ingest.file_readers import LINES_TABLE, read_lines
+from assets.ingest.file_readers import BLANK_LINE_SQL, LINES_VIEW, stage_lines
 from connectors.sources.landing_zone import LandingFile
 
 STAGED_TABLE = "ingest_staged"
@@ -39,7 +39,9 @@ def _reason_sql() -> str:
         "when root_type <> 'OBJECT' then 'not a JSON object: got ' || root_type",
         "when kind_types[2] is null or kind_types[2] = 'NULL' then 'type: missing'",
         "when kind_types[2] <> 'VARCHAR' then 'type: expected a string, got ' || kind_types[2]",
-        f"when strings[2] not in {CALL_TYPES} then 'type: unknown call type ''' || strings[2] || ''', "
+        # A regular expression, not IN or list_contains: DuckDB plans a long IN list as a join, and staging must
+        # stay a pure projection of the scan (see stage_lines).
+        f"when not regexp_full_match(strings[2], '{'|'.join(CALL_TYPES)}') then 'type: unknown call type ''' || strings[2] || ''', "
         f"expected one of {', '.join(CALL_TYPES)}'",
     ]
     for field, index in _ID_FIELDS.items():
@@ -83,35 +85,51 @@ def stage_segment_events(
     loaded_at: datetime,
     max_future_skew_hours: int,
 ) -> None:
-    """Read `files` into temp table `ingest_staged`: raw.events columns, _file, _line, reason, and raw_text where
-    the call is quarantined."""
-    read_lines(con, files)
-    con.execute(f"drop table if exists {STAGED_TABLE}")
-    con.execute(
+    """Read `files` into view `ingest_staged`: raw.events columns, _file, _line, reason, and raw_text where the call
+    is quarantined.
+
+    A line is parsed in full twice (`json_valid`, then one `json_extract` of every path); types and strings come
+    from the small extracted values, and an object is recognised by its first character.
+    """
+    stage_lines(
+        con,
+        files,
+        STAGED_TABLE,
         f"""
-        create temp table {STAGED_TABLE} as
-        with lines as (
-            select _file, _line, raw_text, json_valid(raw_text) as is_json from {LINES_TABLE}
+        with parsed as (
+            select filename, raw_text, json_valid(raw_text) as is_json from {LINES_VIEW}
         ),
         extracted as (
-            select _file, _line, raw_text, is_json,
-                   case when is_json then json_type(raw_text) end as root_type,
-                   case when is_json then json_extract_string(raw_text, {_sql_list(_STRING_PATHS)}) end as strings,
-                   case when is_json then json_type(raw_text, {_sql_list(_STRING_PATHS)}) end as kind_types,
-                   case when is_json then json_type(raw_text, {_sql_list(_OBJECT_PATHS)}) end as object_types,
-                   case when is_json then json_extract(raw_text, {_sql_list(_OBJECT_PATHS)}) end as objects
-            from lines
+            select filename, raw_text, is_json,
+                   case when not is_json then null
+                        when starts_with(raw_text, '{{') then 'OBJECT'
+                        else json_type(raw_text) end as root_type,
+                   case when is_json then json_extract(raw_text, {_sql_list(_STRING_PATHS + _OBJECT_PATHS)}) end
+                       as values
+            from parsed
         ),
         typed as (
-            select *, case when kind_types[8] = 'VARCHAR' then try_cast(strings[8] as timestamptz) end
-                          as parsed_timestamp
+            select filename, raw_text, is_json, root_type,
+                   [value ->> '$' for value in values[1:{len(_STRING_PATHS)}]] as strings,
+                   [json_type(value) for value in values[1:{len(_STRING_PATHS)}]] as kind_types,
+                   [case when value is null then null
+                         when starts_with(value, '{{') then 'OBJECT'
+                         else json_type(value) end
+                    for value in values[{len(_STRING_PATHS) + 1}:]] as object_types,
+                   values[{len(_STRING_PATHS) + 1}:] as objects
             from extracted
         ),
+        timed as (
+            select *, case when kind_types[8] = 'VARCHAR' then try_cast(strings[8] as timestamptz) end
+                          as parsed_timestamp
+            from typed
+        ),
         checked as (
-            select *, {_reason_sql()} as reason from typed
+            select *, {_reason_sql()} as reason from timed
         )
         select
-            _file, _line,
+            filename,
+            {BLANK_LINE_SQL} as is_blank,
             -- the text is kept only where it is needed: for the quarantine
             case when reason is not null then raw_text end as raw_text,
             reason,
