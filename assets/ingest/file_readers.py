@@ -102,10 +102,12 @@ def drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:
-    """CSV or Parquet records, every value as text, into `ingest_rows(<file columns>, _file, _line, raw_text)`.
+    """CSV or Parquet records, every value as text, into `ingest_rows(<file columns>, _file, _line, raw_text,
+    _reject_reason)`.
 
     Returns the file's column names. CSV rows the reader cannot split (unterminated quote, too many fields) get
-    `raw_text` from the file and `_reject_reason` set; Parquet line numbers are 1-based row numbers.
+    `raw_text` from the file and `_reject_reason` set; other rows have no `raw_text` (see `record_text_sql`).
+    Parquet line numbers are 1-based row numbers.
     """
     suffixes = {_suffix(landing_file.relative_path) for landing_file in files}
     if len(suffixes) != 1:
@@ -116,6 +118,21 @@ def read_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> l
     if suffix == "csv":
         return _read_csv_rows(con, files)
     raise ValueError(f"{files[0].relative_path}: unsupported file type '{suffix}', expected .csv or .parquet")
+
+
+def record_text_sql(columns: Sequence[str]) -> str:
+    """A record of `ingest_rows` as text for the quarantine: the file's line for a CSV reject, else a JSON object of
+    the file's columns. Built only for the rows that need it, since it is the costliest thing about a record."""
+    struct = ", ".join(f"{quote_ident(name)} := {quote_ident(name)}" for name in columns)
+    return f"coalesce(raw_text, to_json(struct_pack({struct})) ->> '$')"
+
+
+def record_hash_sql(columns: Sequence[str], *extra: str) -> str:
+    """MD5 over a record's values (then `extra` expressions), so an identical record has the same hash: each value
+    ends with the unit separator, and a missing value (NULL) is a NUL character, so NULL differs from ''."""
+    parts = [f"coalesce({quote_ident(name)}, chr(0)), chr(31)" for name in columns]
+    parts += [f"coalesce(cast({expression} as varchar), chr(0)), chr(31)" for expression in extra]
+    return f"md5(concat({', '.join(parts)}))"
 
 
 def _suffix(relative_path: str) -> str:
@@ -140,7 +157,7 @@ def _read_parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFi
         select as_text.* exclude (filename, file_row_number),
                names._file,
                as_text.file_row_number + 1 as _line,
-               to_json(as_text) ->> '$' as raw_text,
+               cast(null as varchar) as raw_text,
                cast(null as varchar) as _reject_reason
         from as_text join {FILE_NAMES_TABLE} as names using (filename)
         """,
@@ -207,7 +224,6 @@ def _read_csv_group(
         if has_rejects
         else "0"
     )
-    struct = ", ".join(f"{quote_ident(name)} := {quote_ident(name)}" for name in columns)
     # A rejected record is missing from the scan, so later records of its file sit one row higher than their
     # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
     con.execute(
@@ -239,7 +255,7 @@ def _read_csv_group(
             group by filename, line
         )
         select {", ".join(quote_ident(name) for name in columns)}, names._file, good._line,
-               to_json(struct_pack({struct})) ->> '$' as raw_text, cast(null as varchar) as _reject_reason
+               cast(null as varchar) as raw_text, cast(null as varchar) as _reject_reason
         from good join {FILE_NAMES_TABLE} as names using (filename)
         union all by name
         select names._file, reject_per_line.line as _line, reject_per_line.csv_line as raw_text,

@@ -41,7 +41,8 @@ def _reason_sql() -> str:
         "when kind_types[2] <> 'VARCHAR' then 'type: expected a string, got ' || kind_types[2]",
         # A regular expression, not IN or list_contains: DuckDB plans a long IN list as a join, and staging must
         # stay a pure projection of the scan (see stage_lines).
-        f"when not regexp_full_match(strings[2], '{'|'.join(CALL_TYPES)}') then 'type: unknown call type ''' || strings[2] || ''', "
+        f"when not regexp_full_match(strings[2], '{'|'.join(CALL_TYPES)}') "
+        f"then 'type: unknown call type ''' || strings[2] || ''', "
         f"expected one of {', '.join(CALL_TYPES)}'",
     ]
     for field, index in _ID_FIELDS.items():

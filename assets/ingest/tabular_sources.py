@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from assets.ingest.file_readers import ROWS_TABLE, read_rows
+from assets.ingest.file_readers import ROWS_TABLE, read_rows, record_hash_sql, record_text_sql
 from assets.ingest.sources_config import MAPPED_COLUMNS, Source, SourceFormat
 from assets.ingest.typed_columns import TypedColumn, casts, reason_whens
 from connectors.sources.landing_zone import LandingFile
@@ -45,10 +45,6 @@ STORE_ORDER_TYPES = {
     "order_total": "decimal(18, 2)", "refund_total": "decimal(18, 2)",
 }
 CRM_TYPES = {"consent_updated_at": "timestamptz", "updated_at": "timestamptz"}
-# The record's text travels on only where it is needed: into the quarantine. Its hash identifies the version.
-_QUARANTINE_TEXT_ONLY = (
-    "select * exclude (raw_text), case when reason is not null then raw_text end as raw_text from staged"
-)
 
 
 def shopify_column_name(header: str) -> str:
@@ -97,19 +93,22 @@ def stage_shopify_orders(con: duckdb.DuckDBPyConnection, source: Source, files: 
                        over (partition by _file, "Name") as first_bad_line
             from checked
         ),
-        staged as (
-            select _file, _line, raw_text,
+        reasoned as (
+            select *,
                    case when line_reason is not null then line_reason
                         when first_bad_line is not null
                         then 'order ' || "Name" || ': its line ' || first_bad_line || ' was quarantined'
-                   end as reason,
-                   {casts(columns)}{absent_sql},
-                   cast(lineitem_index as integer) as lineitem_index,
-                   -- two identical lines of one order are two lines: the position is part of the version
-                   md5(raw_text || '#' || lineitem_index) as _row_hash
+                   end as reason
             from per_order
         )
-        {_QUARANTINE_TEXT_ONLY}
+        select _file, _line, reason,
+               -- the record's text travels on only where it is needed: into the quarantine
+               case when reason is not null then {record_text_sql(present)} end as raw_text,
+               {casts(columns)}{absent_sql},
+               cast(lineitem_index as integer) as lineitem_index,
+               -- two identical lines of one order are two lines: the position is part of the version
+               {record_hash_sql(present, "lineitem_index")} as _row_hash
+        from reasoned
         """
     )
 
@@ -160,17 +159,20 @@ def stage_mapped_rows(con: duckdb.DuckDBPyConnection, source: Source, files: Seq
         f"""
         create temp table {STAGED_TABLE} as
         with rows as (select *, {quantity} as quantity_value from {ROWS_TABLE}),
-        staged as (
-            select _file, _line, raw_text,
+        reasoned as (
+            select *,
                    case when _reject_reason is not null then _reject_reason
                         {" ".join(reason_whens(columns))}
                         {" ".join(extra_whens)}
-                   end as reason,
-                   {typed},
-                   md5(raw_text) as _row_hash
+                   end as reason
             from rows
         )
-        {_QUARANTINE_TEXT_ONLY}
+        select _file, _line, reason,
+               -- the record's text travels on only where it is needed: into the quarantine
+               case when reason is not null then {record_text_sql(present)} end as raw_text,
+               {typed},
+               {record_hash_sql(present)} as _row_hash
+        from reasoned
         """
     )
 
