@@ -72,7 +72,8 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- SQL boolean: `value_sql` (already normalized) of `type_sql` is a blocklisted junk value. -#}
+{#- SQL boolean: `value_sql` (already normalized) of `type_sql` is a blocklisted junk value. Phones are judged by
+    `phone_is_junk`, once per distinct number where they are normalized, not here per observation. -#}
 {% macro identifier_is_junk(type_sql, value_sql) -%}
     {%- set blocklist = cdp.identity_settings().get('blocklist', {}) -%}
     (
@@ -82,14 +83,21 @@
             {{ value_sql }} in {{ cdp.sql_literal_list(blocklist.get('email', [])) }}
             or {{ value_sql }} not like '%_@_%'
         ))
-        or ({{ type_sql }} = 'phone' and (
-            {{ cdp.digits_only(value_sql) }} in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
-            or right({{ cdp.digits_only(value_sql) }}, 10) in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
-            {%- if blocklist.get('repeated_digit_phones', true) %}
-            {#- The last seven digits all alike: 0000000, 9999999 ... whatever the country code. #}
-            or right({{ cdp.digits_only(value_sql) }}, 7)
-                = {{ dbt.concat(["substr(right(" ~ cdp.digits_only(value_sql) ~ ", 7), 1, 1)"] * 7) }}
-            {%- endif %}
-        ))
+    )
+{%- endmacro %}
+
+{#- SQL boolean: the phone number `e164_sql` is blocklisted junk, compared on its digits (the last ten too, so a
+    country code does not hide it), or its last seven digits are one digit repeated. -#}
+{% macro phone_is_junk(e164_sql) -%}
+    {%- set blocklist = cdp.identity_settings().get('blocklist', {}) -%}
+    {%- set digits = cdp.digits_only(e164_sql) -%}
+    (
+        {{ e164_sql }} is null
+        or {{ digits }} in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
+        or right({{ digits }}, 10) in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
+        {%- if blocklist.get('repeated_digit_phones', true) %}
+        {#- The last seven digits all alike: 0000000, 9999999 ... whatever the country code. #}
+        or right({{ digits }}, 7) = {{ dbt.concat(["substr(right(" ~ digits ~ ", 7), 1, 1)"] * 7) }}
+        {%- endif %}
     )
 {%- endmacro %}

@@ -23,6 +23,7 @@ identify_calls as (
 
 phones as (
     select * from {{ ref('int_phone_numbers_normalized') }}
+    where not {{ cdp.phone_is_junk('phone_e164') }}
 ),
 
 observation_profiles as (
@@ -158,8 +159,7 @@ final as (
         all_records.observed_at,
         case when not {{ cdp.identifier_is_junk("'email'", 'all_records.email') }} then all_records.email end
             as email,
-        case when not {{ cdp.identifier_is_junk("'phone'", 'phones.phone_e164') }} then phones.phone_e164 end
-            as phone,
+        phones.phone_e164 as phone,
         all_records.first_name,
         all_records.last_name,
         all_records.birthday,

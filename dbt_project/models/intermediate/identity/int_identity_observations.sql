@@ -10,6 +10,7 @@ with
 
 phones as (
     select * from {{ ref('int_phone_numbers_normalized') }}
+    where not {{ cdp.phone_is_junk('phone_e164') }}
 ),
 
 events as (
