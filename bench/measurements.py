@@ -39,7 +39,8 @@ class StageTiming:
 
     @property
     def rows_per_s(self) -> float | None:
-        if self.rows is None or self.wall_s <= 0:
+        """Throughput of a stage that ran and succeeded (none for a failed or reused one)."""
+        if self.rows is None or self.wall_s <= 0 or self.status != "ok":
             return None
         return self.rows / self.wall_s
 

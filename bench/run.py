@@ -35,10 +35,12 @@ def parse_scale(scale: str) -> int:
     return int(match.group(1)) * _MULTIPLIERS[match.group(2)]
 
 
-def run_bench(scale: str, workdir: Path, results_dir: Path, *, keep: bool, command: str) -> tuple[BenchRun, Path]:
+def run_bench(
+    scale: str, workdir: Path, results_dir: Path, *, keep: bool, command: str, reuse: bool = False
+) -> tuple[BenchRun, Path]:
     """Run every stage at `scale` under `workdir/<scale>/`, write the report into `results_dir`, return both.
 
-    The scratch folder is deleted afterwards unless `keep`.
+    The scratch folder is deleted afterwards unless `keep`; with `reuse`, a store already generated there is used.
     """
     run = BenchRun(scale=scale, profiles=parse_scale(scale), command=command, started_at=datetime.now(UTC))
     paths = ScratchPaths(workdir.resolve() / scale)
@@ -46,7 +48,7 @@ def run_bench(scale: str, workdir: Path, results_dir: Path, *, keep: bool, comma
     try:
         with ProcessTreeRssSampler() as sampler:
             clock = StageClock(run, sampler)
-            run_generate(clock, run, paths)
+            run_generate(clock, run, paths, reuse=reuse)
             run_ingest(clock, run, paths)
             run_dbt(clock, run, paths)
             run_reference(clock, run, paths)
@@ -66,13 +68,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="scratch folder (default bench/scratch)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where <scale>.md goes")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and warehouses afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="use the store a kept run (or `python -m connectors.sources.demo_store --seed 7`) left in the scratch "
+        "folder for this scale, instead of generating it again",
+    )
     args = parser.parse_args(argv)
     try:
         parse_scale(args.scale)
     except ValueError as error:
         parser.error(str(error))
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
-    run, report_path = run_bench(args.scale, args.workdir, args.results_dir, keep=args.keep, command=command)
+    run, report_path = run_bench(
+        args.scale, args.workdir, args.results_dir, keep=args.keep, command=command, reuse=args.reuse
+    )
     print(render_report(run, args.results_dir))
     print(f"written to {report_path}")
 

@@ -27,15 +27,6 @@
     nullif(regexp_extract({{ text_sql }}, {{ cdp.sql_literal(pattern) }}, {{ group }}), '')
 {%- endmacro %}
 
-{#- The digits of a text, everything else removed. -#}
-{% macro digits_only(text_sql) -%}
-    {{ return(adapter.dispatch('digits_only', 'cdp')(text_sql)) }}
-{%- endmacro %}
-
-{% macro duckdb__digits_only(text_sql) -%}
-    regexp_replace({{ text_sql }}, '[^0-9]', '', 'g')
-{%- endmacro %}
-
 {#- A phone number in E.164 (`+14155550199`) from what a person typed, read with `region_sql` when it has no
     country code; null when it cannot be a number. Call it on distinct values only: it leaves SQL on DuckDB. -#}
 {#- A number written with the international call prefix `00` (`0049 151 ...`, `001 212 ...`) is read as `+49 ...`,

@@ -86,11 +86,11 @@
     )
 {%- endmacro %}
 
-{#- SQL boolean: the phone number `e164_sql` is blocklisted junk, compared on its digits (the last ten too, so a
-    country code does not hide it), or its last seven digits are one digit repeated. -#}
+{#- SQL boolean: the E.164 phone number `e164_sql` (`+` and digits) is blocklisted junk, compared on its digits (the
+    last ten too, so a country code does not hide it), or its last seven digits are one digit repeated. -#}
 {% macro phone_is_junk(e164_sql) -%}
     {%- set blocklist = cdp.identity_settings().get('blocklist', {}) -%}
-    {%- set digits = cdp.digits_only(e164_sql) -%}
+    {%- set digits = "ltrim(" ~ e164_sql ~ ", '+')" -%}
     (
         {{ e164_sql }} is null
         or {{ digits }} in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}

@@ -12,9 +12,18 @@ with records as (
 
 ),
 
-events as (
+{#- Two narrow reads of the events mart, not one shared CTE: a CTE read twice is materialized whole. #}
+event_profiles as (
+
+    select distinct profile_id from {{ ref('events') }}
+    where profile_id is not null
+
+),
+
+consent_events as (
 
     select * from {{ ref('events') }}
+    where metric_name in {{ cdp.sql_literal_list(consent_metrics) }}
 
 ),
 
@@ -23,8 +32,7 @@ profiles as (
     select profile_id from records
     where profile_id is not null
     union
-    select profile_id from events
-    where profile_id is not null
+    select profile_id from event_profiles
 
 ),
 
@@ -69,8 +77,7 @@ event_changes as (
         source_label,
         event_id as source_event_id,
         cast(null as {{ dbt.type_string() }}) as source_record_key
-    from events
-    where metric_name in {{ cdp.sql_literal_list(consent_metrics) }}
+    from consent_events
 
 ),
 

@@ -19,9 +19,17 @@ attributes as (
 
 ),
 
+{#- Each use of the events mart reads it on its own: a CTE read more than once is materialized whole. #}
 events as (
 
     select * from {{ ref('events') }}
+
+),
+
+suppression_events as (
+
+    select * from {{ ref('events') }}
+    where metric_name in {{ cdp.sql_literal_list(suppression['events'] | map(attribute='metric') | list) }}
 
 ),
 
@@ -59,7 +67,7 @@ event_activity as (
 
 newest_event as (
 
-    select max(event_at) as newest_event_at from events
+    select max(event_at) as newest_event_at from {{ ref('events') }}
 
 ),
 
@@ -93,7 +101,7 @@ suppression_evidence as (
         profile_id,
         event_at as suppressed_at,
         {{ cdp.sql_literal(suppression_event['reason']) }} as suppression_reason
-    from events
+    from suppression_events
     where metric_name = {{ cdp.sql_literal(suppression_event['metric']) }}
         and {{ cdp.property_filters_condition('properties', suppression_event['filters']) }}
 

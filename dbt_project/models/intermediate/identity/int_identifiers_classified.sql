@@ -30,17 +30,40 @@ strong_observations as (
     where rules.max_per_profile is not null
 ),
 
-conflicts as (
+co_observed as (
     select
         observations.identifier_type,
         observations.identifier_value,
-        min(strong_observations.identifier_type) as conflicting_type
+        strong_observations.identifier_type as strong_type,
+        strong_observations.identifier_value as strong_value,
+        strong_observations.max_per_profile
     from observations
     inner join strong_observations
         on observations.observation_key = strong_observations.observation_key
         and observations.identifier_type <> strong_observations.identifier_type
-    group by observations.identifier_type, observations.identifier_value, strong_observations.identifier_type
-    having count(distinct strong_observations.identifier_value) > max(strong_observations.max_per_profile)
+),
+
+{#- Nearly every identifier meets one value of each strong type: a cheap min <> max finds the few that meet
+    several, and only those are counted exactly against max_per_profile. #}
+several_strong_values as (
+    select identifier_type, identifier_value, strong_type
+    from co_observed
+    group by identifier_type, identifier_value, strong_type
+    having min(strong_value) <> max(strong_value)
+),
+
+conflicts as (
+    select
+        co_observed.identifier_type,
+        co_observed.identifier_value,
+        co_observed.strong_type as conflicting_type
+    from co_observed
+    inner join several_strong_values
+        on co_observed.identifier_type = several_strong_values.identifier_type
+        and co_observed.identifier_value = several_strong_values.identifier_value
+        and co_observed.strong_type = several_strong_values.strong_type
+    group by co_observed.identifier_type, co_observed.identifier_value, co_observed.strong_type
+    having count(distinct co_observed.strong_value) > max(co_observed.max_per_profile)
 ),
 
 conflicts_per_identifier as (
