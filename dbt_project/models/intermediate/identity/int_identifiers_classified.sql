@@ -49,7 +49,7 @@ several_strong_values as (
     select identifier_type, identifier_value, strong_type
     from co_observed
     group by identifier_type, identifier_value, strong_type
-    having min(strong_value) <> max(strong_value)
+    having min(hash(strong_value)) <> max(hash(strong_value))
 ),
 
 conflicts as (
