@@ -41,6 +41,25 @@
     )
 {%- endmacro %}
 
+{#- A lookup key for a typed phone number: the text without the punctuation phonenumbers ignores (spaces,
+    parentheses, dots, hyphens, slashes) when it holds nothing else but digits and a leading plus; any other text
+    (letters, extensions) is its own key. `(415) 555-0199` and `415.555.0199` then share a key and are read once. -#}
+{% macro phone_lookup_key(raw_sql) -%}
+    {{ return(adapter.dispatch('phone_lookup_key', 'cdp')(raw_sql)) }}
+{%- endmacro %}
+
+{% macro default__phone_lookup_key(raw_sql) -%}
+    {{ raw_sql }}
+{%- endmacro %}
+
+{% macro duckdb__phone_lookup_key(raw_sql) -%}
+    case
+        when regexp_full_match({{ raw_sql }}, '\s*\+?[0-9\s().\-/]*')
+            then regexp_replace({{ raw_sql }}, '[\s().\-/]', '', 'g')
+        else {{ raw_sql }}
+    end
+{%- endmacro %}
+
 {#- cdp_normalize_phone is registered by connectors/warehouse/dbt_duckdb_plugin.py (phonenumbers library). -#}
 {% macro duckdb__normalize_phone(raw_sql, region_sql) -%}
     cdp_normalize_phone({{ raw_sql }}, {{ region_sql }})

@@ -1,6 +1,7 @@
 {{ config(materialized='incremental', incremental_strategy='append') }}
 {#- One row per distinct raw phone value and region ever seen, with its E.164 form (null when it is no number).
-    Incremental: each run normalizes only values not seen before, so the Python UDF never runs per event. -#}
+    Incremental: each run normalizes only values not seen before, so the Python UDF never runs per event; values
+    that differ only in punctuation share a lookup key and are normalized once. -#}
 with
 
 crm_phones as (
@@ -60,13 +61,32 @@ new_phones as (
     {%- endif %}
 ),
 
-final as (
+keyed_phones as (
     select
         phone_raw,
         phone_region,
-        {{ cdp.normalize_phone('phone_raw', 'phone_region') }} as phone_e164,
-        {{ dbt.current_timestamp() }} as normalized_at
+        {{ cdp.phone_lookup_key('phone_raw') }} as phone_key
     from new_phones
+),
+
+normalized_keys as (
+    select
+        phone_key,
+        phone_region,
+        {{ cdp.normalize_phone('phone_key', 'phone_region') }} as phone_e164
+    from (select distinct phone_key, phone_region from keyed_phones) as distinct_keys
+),
+
+final as (
+    select
+        keyed_phones.phone_raw,
+        keyed_phones.phone_region,
+        normalized_keys.phone_e164,
+        {{ dbt.current_timestamp() }} as normalized_at
+    from keyed_phones
+    inner join normalized_keys
+        on keyed_phones.phone_key = normalized_keys.phone_key
+        and keyed_phones.phone_region = normalized_keys.phone_region
 )
 
 select * from final

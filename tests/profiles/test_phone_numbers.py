@@ -1,0 +1,81 @@
+"""Phone normalization: values that differ only in punctuation are read once, and every raw value still gets exactly
+what phonenumbers makes of it on its own."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from assets.ingest.raw_tables import create_raw_tables
+from assets.profiles.identity_config import load_identity_config
+from connectors.warehouse.dbt_duckdb_plugin import normalize_phone
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+
+# Each written as people and stores write them: punctuation variants of one number, international prefixes,
+# and text that is more than punctuation (letters, an extension, a second number), which must keep its own reading.
+RAW_PHONES = [
+    "(415) 555-0199", "415.555.0199", "415-555-0199", "4155550199", " 415 555 0199 ", "+1 (415) 555-0199",
+    "+14155550199", "+1-415-555-0199", "001 415 555 0199", "0014155550199", "0151 12345678", "0151/12345678",
+    "015112345678", "+49 151 12345678", "0049151 12345678", "+49151/12345678", "1-800-FLOWERS",
+    "415-555-0199 ext. 12", "415-555-0199 x12", "415 555 0199 / 415 555 0100", "+", "()", "12", "++1 415 555 0199",
+    "1+415 555 0199", "+44 20 7946 0958", "020 7946 0958",
+]
+REGIONS = ["US", "DE"]
+
+
+@pytest.fixture(scope="module")
+def normalized(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str | None]:
+    """`int_phone_numbers_normalized` built over CRM rows carrying every raw phone in every region."""
+    root = tmp_path_factory.mktemp("phones")
+    path = root / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    create_raw_tables(con)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    line = 0
+    for region in REGIONS:
+        for raw in RAW_PHONES:
+            line += 1
+            con.execute(
+                "insert into raw.crm_profiles (crm_id, phone, country, source_name, source_label, _file, _line,"
+                " _loaded_at, _row_hash) values (?, ?, ?, 'crm', 'crm', 'f', ?, ?, ?)",
+                [f"c{line}", raw, region, line, at, f"h{line}"],
+            )
+    con.close()
+    dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CDP_WAREHOUSE", str(path))
+        result = dbtRunner().invoke([
+            "build", "--select", "path:models/staging", "int_phone_numbers_normalized",
+            "--vars", json.dumps(dbt_vars), "--project-dir", str(DBT_PROJECT_DIR),
+            "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(root / "target"),
+            "--log-path", str(root / "target" / "logs"),
+        ])
+    assert result.success, result.exception
+    # dbt ran in this process and may still hold the file open: connect with the same (default) configuration.
+    with duckdb.connect(str(path)) as con:
+        rows = con.execute(
+            "select phone_raw, phone_region, phone_e164 from intermediate.int_phone_numbers_normalized"
+        ).fetchall()
+    return {(raw, region): e164 for raw, region, e164 in rows}
+
+
+def test_every_raw_phone_gets_what_phonenumbers_reads_from_it_alone(normalized) -> None:
+    staged_raw = {raw.strip() for raw in RAW_PHONES if raw.strip()}
+    assert {raw for raw, _ in normalized} == staged_raw
+    for (raw, region), e164 in normalized.items():
+        direct = normalize_phone(raw, region) or (
+            normalize_phone("+" + raw.lstrip()[2:], region) if raw.lstrip().startswith("00") else None
+        )
+        assert e164 == direct, (raw, region)
+
+
+def test_punctuation_variants_of_one_number_meet_in_one_e164(normalized) -> None:
+    variants = ["(415) 555-0199", "415.555.0199", "4155550199", "+1-415-555-0199", "001 415 555 0199"]
+    assert {normalized[(raw, "US")] for raw in variants} == {"+14155550199"}
+    assert {normalized[(raw, "DE")] for raw in ["0151/12345678", "0049151 12345678", "+49 151 12345678"]} == {
+        "+4915112345678"
+    }
