@@ -81,7 +81,9 @@
         or lower(trim({{ value_sql }})) in {{ cdp.sql_literal_list(blocklist.get('any', [])) }}
         or ({{ type_sql }} = 'email' and (
             {{ value_sql }} in {{ cdp.sql_literal_list(blocklist.get('email', [])) }}
-            or {{ value_sql }} not like '%_@_%'
+            {#- No address without a local part, a domain and a top-level domain of two letters or more: a
+                placeholder such as x@x.x, typed on hundreds of guest orders, would join them all. #}
+            or {{ value_sql }} not like '%_@_%.__%'
         ))
     )
 {%- endmacro %}

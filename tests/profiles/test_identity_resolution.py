@@ -156,6 +156,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         {"order_id": "w3", "line_id": "1", "customer_id": "0", "email": "noemail@example.com",
          "ordered_at": DAY, "source_name": "woocommerce_orders", "source_label": "woocommerce",
          "order_total": 6, "line_total": 6, "quantity": 1},
+        # A placeholder address typed at checkout by people who would rather not say: no real address.
+        {"order_id": "w5", "line_id": "1", "customer_id": "0", "email": "x@x.x", "ordered_at": DAY,
+         "source_name": "woocommerce_orders", "source_label": "woocommerce", "order_total": 8, "line_total": 8,
+         "quantity": 1},
+        {"order_id": "w6", "line_id": "1", "customer_id": "0", "email": "x@x.x", "ordered_at": DAY,
+         "source_name": "woocommerce_orders", "source_label": "woocommerce", "order_total": 9, "line_total": 9,
+         "quantity": 1},
         # ... and a German customer the national format.
         {"order_id": "w4", "line_id": "1", "customer_id": "0", "phone": "0151 2345 6789", "ordered_at": DAY,
          "source_name": "woocommerce_orders", "source_label": "woocommerce", "order_total": 7, "line_total": 7,
@@ -200,8 +207,11 @@ def test_blocklisted_junk_email_links_nobody(store: Warehouse) -> None:
     assert store.query("select count(*) from marts.profile_identities where identifier_value = 'test@test.com'") == [
         (0,)
     ]
-    guests = store.query("select count(distinct profile_id) from marts.orders where order_id in ('w2', 'w3')")
-    assert guests == [(2,)]
+    guests = store.query(
+        "select count(distinct profile_id) from marts.orders where order_id in ('w2', 'w3', 'w5', 'w6')"
+    )
+    assert guests == [(4,)]
+    assert store.query("select count(*) from marts.profile_identities where identifier_value = 'x@x.x'") == [(0,)]
 
 
 def test_phone_normalized_by_phonenumbers_links_crm_and_store_order(store: Warehouse) -> None:
@@ -234,8 +244,8 @@ def test_guest_checkout_device_joins_its_order_by_order_id(store: Warehouse) -> 
 
 def test_every_order_and_event_has_exactly_one_profile(store: Warehouse) -> None:
     assert store.query("select count(*) from marts.orders where profile_id is null") == [(0,)]
-    # 5 page/track calls (identify is not an event) + 12 Placed Order + 12 Ordered Product (one line each).
-    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(29, 29)]
+    # 5 page/track calls (identify is not an event) + 14 Placed Order + 14 Ordered Product (one line each).
+    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(33, 33)]
     runs = store.query("select rounds, node_count from intermediate.int_identity_resolution_runs")
     assert len(runs) == 1 and runs[0][0] >= 1
 

@@ -1,5 +1,7 @@
 {#- One row per Shopify order line (web and POS): the latest version per (name, lineitem_index), with the
-    order-level fields Shopify writes on the first line of an order filled onto every line of it. -#}
+    order-level fields Shopify writes on the first line of an order filled onto every line of it.
+    A table, unlike the other staging models: five models read it, and its windows are too costly to repeat. -#}
+{{ config(materialized='table') }}
 {%- set order_fields = [
     'email', 'financial_status', 'paid_at', 'fulfillment_status', 'fulfilled_at', 'accepts_marketing', 'currency',
     'subtotal', 'shipping', 'taxes', 'total', 'discount_code', 'discount_amount', 'shipping_method', 'created_at',
