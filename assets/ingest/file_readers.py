@@ -191,6 +191,10 @@ def _read_csv_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile])
         _read_csv_group(con, group, header, table)
         group_tables.append(table)
     con.execute(f"drop table if exists {ROWS_TABLE}")
+    if len(group_tables) == 1:
+        # The usual case, one header for all files: renamed, not copied.
+        con.execute(f"alter table {group_tables[0]} rename to {ROWS_TABLE}")
+        return _file_columns(con)
     union = " union all by name ".join(f"select * from {table}" for table in group_tables)
     con.execute(f"create temp table {ROWS_TABLE} as {union}")
     for table in group_tables:

@@ -82,16 +82,22 @@ def stage_shopify_orders(con: duckdb.DuckDBPyConnection, source: Source, files: 
         f"""
         create temp table {STAGED_TABLE} as
         with checked as (
-            select *, case when _reject_reason is not null then _reject_reason
-                           {" ".join(reason_whens(columns))} end as line_reason
+            -- narrow: the per-order windows sort only what they need, never the wide rows
+            select _file, _line, "Name",
+                   case when _reject_reason is not null then _reject_reason
+                        {" ".join(reason_whens(columns))} end as line_reason
             from {ROWS_TABLE}
         ),
-        per_order as (
-            select *,
+        positions as (
+            select _file, _line, line_reason,
                    row_number() over (partition by _file, "Name" order by _line) as lineitem_index,
                    min(case when line_reason is not null then _line end)
                        over (partition by _file, "Name") as first_bad_line
             from checked
+        ),
+        per_order as (
+            select file_rows.*, positions.line_reason, positions.lineitem_index, positions.first_bad_line
+            from {ROWS_TABLE} as file_rows join positions using (_file, _line)
         ),
         reasoned as (
             select *,
