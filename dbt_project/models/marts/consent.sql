@@ -12,7 +12,7 @@ with records as (
 
 ),
 
-{#- Two narrow reads of the events mart, not one shared CTE: a CTE read twice is materialized whole. #}
+{# Two narrow reads of the events mart, not one shared CTE: a CTE read twice is materialized whole. #}
 event_profiles as (
 
     select distinct profile_id from {{ ref('events') }}

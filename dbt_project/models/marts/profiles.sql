@@ -19,7 +19,7 @@ attributes as (
 
 ),
 
-{#- Each use of the events mart reads it on its own: a CTE read more than once is materialized whole. #}
+{# Each use of the events mart reads it on its own: a CTE read more than once is materialized whole. #}
 events as (
 
     select * from {{ ref('events') }}

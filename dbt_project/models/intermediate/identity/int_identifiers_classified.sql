@@ -43,7 +43,7 @@ co_observed as (
         and observations.identifier_type <> strong_observations.identifier_type
 ),
 
-{#- Nearly every identifier meets one value of each strong type: a cheap min <> max finds the few that meet
+{# Nearly every identifier meets one value of each strong type: a cheap min <> max finds the few that meet
     several, and only those are counted exactly against max_per_profile. #}
 several_strong_values as (
     select identifier_type, identifier_value, strong_type
