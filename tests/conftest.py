@@ -34,21 +34,24 @@ def dbt_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("dbt_target")
 
 
-@pytest.fixture
-def run_dbt(warehouse_path: Path, dbt_target_dir: Path) -> Callable[..., object]:
-    """Run a dbt command in-process against `warehouse_path`; raises with dbt's own message when it fails."""
+@pytest.fixture(scope="session")
+def invoke_dbt() -> Callable[..., object]:
+    """Run a dbt command in-process against a given warehouse file and target folder, for fixtures of any scope;
+    raises with dbt's own message when it fails."""
 
-    def run(*args: str, dbt_vars: dict | None = None) -> object:
+    def run(warehouse: Path, target_dir: Path, *args: str, dbt_vars: dict | None = None) -> object:
         cli = [
             *args,
             "--project-dir", str(DBT_PROJECT_DIR),
             "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(dbt_target_dir),
-            "--log-path", str(dbt_target_dir / "logs"),
+            "--target-path", str(target_dir),
+            "--log-path", str(target_dir / "logs"),
         ]
         if dbt_vars is not None:
             cli += ["--vars", json.dumps(dbt_vars)]
-        result = dbtRunner().invoke(cli)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CDP_WAREHOUSE", str(warehouse))
+            result = dbtRunner().invoke(cli)
         if not result.success:
             failures = []
             for node_result in getattr(result.result, "results", None) or []:
@@ -56,6 +59,18 @@ def run_dbt(warehouse_path: Path, dbt_target_dir: Path) -> Callable[..., object]
                     failures.append(f"{node_result.node.unique_id}: {node_result.status}: {node_result.message}")
             raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception or ''}\n" + "\n".join(failures))
         return result.result
+
+    return run
+
+
+@pytest.fixture
+def run_dbt(
+    warehouse_path: Path, dbt_target_dir: Path, invoke_dbt: Callable[..., object]
+) -> Callable[..., object]:
+    """Run a dbt command in-process against `warehouse_path`; raises with dbt's own message when it fails."""
+
+    def run(*args: str, dbt_vars: dict | None = None) -> object:
+        return invoke_dbt(warehouse_path, dbt_target_dir, *args, dbt_vars=dbt_vars)
 
     return run
 

@@ -3,17 +3,16 @@ what phonenumbers makes of it on its own."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
 from connectors.warehouse.dbt_duckdb_plugin import normalize_phone
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT
 
 # Each written as people and stores write them: punctuation variants of one number, international prefixes,
 # and text that is more than punctuation (letters, an extension, a second number), which must keep its own reading.
@@ -28,7 +27,9 @@ REGIONS = ["US", "DE"]
 
 
 @pytest.fixture(scope="module")
-def normalized(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str | None]:
+def normalized(
+    tmp_path_factory: pytest.TempPathFactory, invoke_dbt: Callable[..., object]
+) -> dict[tuple[str, str], str | None]:
     """`int_phone_numbers_normalized` built over CRM rows carrying every raw phone in every region."""
     root = tmp_path_factory.mktemp("phones")
     path = root / "warehouse.duckdb"
@@ -46,15 +47,8 @@ def normalized(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str]
             )
     con.close()
     dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CDP_WAREHOUSE", str(path))
-        result = dbtRunner().invoke([
-            "build", "--select", "path:models/staging", "int_phone_numbers_normalized",
-            "--vars", json.dumps(dbt_vars), "--project-dir", str(DBT_PROJECT_DIR),
-            "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(root / "target"),
-            "--log-path", str(root / "target" / "logs"),
-        ])
-    assert result.success, result.exception
+    invoke_dbt(path, root / "target", "build", "--select", "path:models/staging", "int_phone_numbers_normalized",
+               dbt_vars=dbt_vars)
     # dbt ran in this process and may still hold the file open: connect with the same (default) configuration.
     with duckdb.connect(str(path)) as con:
         rows = con.execute(

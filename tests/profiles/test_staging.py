@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
 from connectors.warehouse.dbt_duckdb_plugin import format_phone, normalize_phone
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT
 
 EARLY = datetime(2026, 1, 1, tzinfo=UTC)
 LATE = EARLY + timedelta(days=1)
@@ -27,7 +25,9 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def staged(
+    tmp_path_factory: pytest.TempPathFactory, invoke_dbt: Callable[..., object]
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Raw rows with several versions and a two-line Shopify order, staged and normalized by dbt."""
     root = tmp_path_factory.mktemp("staging")
     path = root / "warehouse.duckdb"
@@ -54,15 +54,8 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPy
     con.close()
     dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
     dbt_vars["cdp_identity"]["default_phone_region"] = "GB"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CDP_WAREHOUSE", str(path))
-        result = dbtRunner().invoke([
-            "build", "--select", "path:models/staging", "int_phone_numbers_normalized",
-            "--vars", json.dumps(dbt_vars), "--project-dir", str(DBT_PROJECT_DIR),
-            "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(root / "target"),
-            "--log-path", str(root / "target" / "logs"),
-        ])
-    assert result.success, result.exception
+    invoke_dbt(path, root / "target", "build", "--select", "path:models/staging", "int_phone_numbers_normalized",
+               dbt_vars=dbt_vars)
     con = duckdb.connect(str(path))
     yield con
     con.close()
