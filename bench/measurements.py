@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,12 +14,15 @@ from bench.memory import ProcessTreeRssSampler
 
 
 class StageGroup(StrEnum):
-    """Which total a stage counts toward."""
+    """Which total a stage counts toward; also what `--stages` names, listed here in run order."""
 
     GENERATE = "generate"
+    REFERENCE = "reference"
     INGEST = "ingest"
     DBT = "dbt"
-    REFERENCE = "reference"
+
+
+ALL_STAGE_GROUPS = tuple(StageGroup)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class BenchRun:
     profiles: int
     command: str
     started_at: datetime
+    stage_groups: tuple[StageGroup, ...] = ALL_STAGE_GROUPS
     stages: list[StageTiming] = field(default_factory=list)
     ingest_counts: dict[str, IngestCounts] = field(default_factory=dict)
     events_read: int = 0
@@ -82,6 +86,19 @@ class BenchRun:
     identity_run_note: str = ""
     quality: IdentityQuality | None = None
     quality_note: str = ""
+    finished: bool = False
+
+    @property
+    def report_name(self) -> str:
+        """`<scale>` for a whole run; `<scale>-<groups>` for a run of some stages only (`10m-dbt`)."""
+        measured = [group for group in self.stage_groups if group != StageGroup.GENERATE]
+        if measured == [group for group in ALL_STAGE_GROUPS if group != StageGroup.GENERATE]:
+            return self.scale
+        return "-".join([self.scale, *measured])
+
+    def ran(self, *groups: StageGroup) -> bool:
+        """Whether this run includes every one of `groups`."""
+        return all(group in self.stage_groups for group in groups)
 
     def stages_in(self, group: StageGroup) -> list[StageTiming]:
         return [stage for stage in self.stages if stage.group == group]
@@ -98,7 +115,9 @@ class BenchRun:
 
     @property
     def pipeline_succeeded(self) -> bool:
-        return all(stage.status == "ok" for stage in self.stages if stage.group == StageGroup.DBT)
+        """Every ingest and dbt stage of this run succeeded."""
+        pipeline = (StageGroup.INGEST, StageGroup.DBT)
+        return all(stage.status == "ok" for stage in self.stages if stage.group in pipeline)
 
     @property
     def ours_vs_reference(self) -> tuple[float, float]:
@@ -109,11 +128,17 @@ class BenchRun:
 
 
 class StageClock:
-    """Times stages and records each one's peak tree RSS into `run.stages`."""
+    """Times stages and records each one's peak tree RSS into `run.stages`.
 
-    def __init__(self, run: BenchRun, sampler: ProcessTreeRssSampler) -> None:
+    `on_stage_end` is called after every stage, so a long run can write what it has measured so far.
+    """
+
+    def __init__(
+        self, run: BenchRun, sampler: ProcessTreeRssSampler, on_stage_end: Callable[[], None] | None = None
+    ) -> None:
         self._run = run
         self._sampler = sampler
+        self._on_stage_end = on_stage_end
 
     @contextmanager
     def stage(self, name: str, group: StageGroup, *, is_event_or_order_ingest: bool = False) -> Iterator[StageTiming]:
@@ -123,7 +148,12 @@ class StageClock:
         started = time.perf_counter()
         try:
             yield timing
+        except BaseException as error:
+            timing.status = f"FAILED: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+            raise
         finally:
             timing.wall_s = time.perf_counter() - started
             timing.peak_rss_bytes = self._sampler.peak_bytes
             self._run.stages.append(timing)
+            if self._on_stage_end is not None:
+                self._on_stage_end()

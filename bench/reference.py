@@ -67,7 +67,11 @@ def _load_statement(source: Source) -> tuple[str, dict[str, object]]:
 
 
 def run_reference(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
-    """Each event and order source loaded by hand into `paths.reference_warehouse`, one timed stage per source."""
+    """Each event and order source loaded by hand into `paths.reference_warehouse`, one timed stage per source.
+
+    Nothing reads the reference's tables afterwards, so its file is deleted at the end: at 10m it is tens of GB
+    that the ingest and dbt stages need on the same disk.
+    """
     config = load_sources_config(CONFIG_DIR)
     remove_duckdb_file(paths.reference_warehouse)
     con = duckdb.connect(str(paths.reference_warehouse))
@@ -84,3 +88,4 @@ def run_reference(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None
             run.reference_rows[source.name] = timing.rows
     finally:
         con.close()
+        remove_duckdb_file(paths.reference_warehouse)

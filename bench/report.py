@@ -36,18 +36,22 @@ def _total_row(name: str, stages: list[StageTiming]) -> str:
 
 
 def stage_table(run: BenchRun) -> list[str]:
-    """The markdown table of every stage, with totals for ingest, dbt, both, and the reference."""
+    """The markdown table of every stage this run includes, with totals for ingest, dbt, both, and the reference."""
     ingest, dbt = run.stages_in(StageGroup.INGEST), run.stages_in(StageGroup.DBT)
+    reference = run.stages_in(StageGroup.REFERENCE)
     lines = ["| stage | wall s | peak RSS MiB | rows | rows/s | status |", "|---|---:|---:|---:|---:|---|"]
     lines += [_stage_row(stage) for stage in run.stages_in(StageGroup.GENERATE)]
-    lines += [_stage_row(stage) for stage in ingest]
-    lines.append(_total_row("ingest total", ingest))
-    lines += [_stage_row(stage) for stage in dbt]
-    lines.append(_total_row("unified profiles (dbt) total", dbt))
-    lines.append(_total_row("ingest + unified profiles", ingest + dbt))
-    reference = run.stages_in(StageGroup.REFERENCE)
-    lines += [_stage_row(stage) for stage in reference]
-    lines.append(_total_row("hand-written reference total", reference))
+    if run.ran(StageGroup.REFERENCE):
+        lines += [_stage_row(stage) for stage in reference]
+        lines.append(_total_row("hand-written reference total", reference))
+    if run.ran(StageGroup.INGEST):
+        lines += [_stage_row(stage) for stage in ingest]
+        lines.append(_total_row("ingest total", ingest))
+    if run.ran(StageGroup.DBT):
+        lines += [_stage_row(stage) for stage in dbt]
+        lines.append(_total_row("unified profiles (dbt) total", dbt))
+    if run.ran(StageGroup.INGEST, StageGroup.DBT):
+        lines.append(_total_row("ingest + unified profiles", ingest + dbt))
     return lines
 
 
@@ -69,13 +73,21 @@ def _headline_lines(run: BenchRun) -> list[str]:
     ratio = reference_ratio(run)
     per_event = seconds_per_event(run)
     ratio_text = f"{ratio:.2f}x" if ratio is not None else "n/a"
-    lines = [
-        f"- Ratio to the hand-written DuckDB reference (events + orders ingest): ours {ours:.2f} s / reference "
-        f"{reference:.2f} s = **{ratio_text}**",
-        f"- Events: {run.events_read:,} read; {_number(run.events_read / ours if ours else None)} events/s in ingest; "
-        f"{_number(run.events_read / run.pipeline_wall_s if run.pipeline_wall_s else None)} events/s through "
-        f"ingest + unified profiles ({_number(per_event * 1e6 if per_event else None, 2)} µs per event)",
-    ]
+    lines = []
+    if run.ran(StageGroup.REFERENCE, StageGroup.INGEST):
+        lines.append(
+            f"- Ratio to the hand-written DuckDB reference (events + orders ingest): ours {ours:.2f} s / reference "
+            f"{reference:.2f} s = **{ratio_text}**"
+        )
+    events = f"- Events: {run.events_read:,} read"
+    if run.ran(StageGroup.INGEST):
+        events += f"; {_number(run.events_read / ours if ours else None)} events/s in ingest"
+    if run.ran(StageGroup.INGEST, StageGroup.DBT):
+        events += (
+            f"; {_number(run.events_read / run.pipeline_wall_s if run.pipeline_wall_s else None)} events/s through "
+            f"ingest + unified profiles ({_number(per_event * 1e6 if per_event else None, 2)} µs per event)"
+        )
+    lines.append(events)
     if run.quality is not None:
         detail = f" ({run.quality.detail})" if run.quality.detail else ""
         lines.append(f"- Identity quality: precision **{run.quality.precision:.4f}**, recall "
@@ -112,6 +124,16 @@ def _machine_lines() -> list[str]:
     ]
 
 
+def _progress_lines(run: BenchRun) -> list[str]:
+    if run.finished:
+        return []
+    last = run.stages[-1].name if run.stages else "none yet"
+    return [
+        f"- **Partial**: written after each stage, and this run had not finished when it was (last stage recorded: "
+        f"{last}). It may still be running, or it was stopped or failed."
+    ]
+
+
 def render_report(run: BenchRun, results_dir: Path) -> str:
     """The whole markdown report for one run."""
     targets = check_targets(run, results_dir)
@@ -120,6 +142,8 @@ def render_report(run: BenchRun, results_dir: Path) -> str:
         "",
         f"- Date: {run.started_at:%Y-%m-%d %H:%M} UTC",
         f"- Command: `{run.command}`",
+        f"- Stages: {', '.join(run.stage_groups)}",
+        *_progress_lines(run),
         *_machine_lines(),
         "",
         "## Stages",
@@ -148,10 +172,10 @@ def render_report(run: BenchRun, results_dir: Path) -> str:
 
 
 def write_report(run: BenchRun, results_dir: Path) -> Path:
-    """Write `<results_dir>/<scale>.md` and `<scale>.json`; returns the markdown path."""
+    """Write `<results_dir>/<name>.md` and `<name>.json` (`BenchRun.report_name`); returns the markdown path."""
     results_dir.mkdir(parents=True, exist_ok=True)
-    markdown_path = results_dir / f"{run.scale}.md"
+    markdown_path = results_dir / f"{run.report_name}.md"
     markdown_path.write_text(render_report(run, results_dir), encoding="utf-8")
     numbers = summary_numbers(run)
-    (results_dir / f"{run.scale}.json").write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
+    (results_dir / f"{run.report_name}.json").write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
     return markdown_path

@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from assets.ingest.batch_loader import ingest_source
+from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import SourceFormat, load_sources_config
 from assets.profiles.dbt_vars import build_dbt_vars
@@ -76,6 +76,47 @@ def _generated_records(paths: ScratchPaths, profiles: int) -> int | None:
     if summary.get("persons") != profiles or summary.get("seed") != BENCH_SEED:
         return None
     return sum(kind["records"] for kind in summary["kinds"].values())
+
+
+class BenchSetupError(Exception):
+    """A run of some stages lacks what an earlier run should have left in the scratch folder."""
+
+
+def require_generated_store(paths: ScratchPaths, profiles: int) -> None:
+    """For a run without the generate stage: the store must already be in `paths.root`, for these profiles."""
+    if _generated_records(paths, profiles) is None:
+        raise BenchSetupError(
+            f"no store of {profiles:,} profiles (seed {BENCH_SEED}) in {paths.root}: include the generate stage, or "
+            f"generate it with `python -m connectors.sources.demo_store --out {paths.root} --profiles {profiles} "
+            f"--seed {BENCH_SEED}`"
+        )
+
+
+def read_ingest_counts(run: BenchRun, paths: ScratchPaths) -> None:
+    """For a run of dbt without ingest: what the kept warehouse's ingest loaded, from `raw.ingested_files`."""
+    if not paths.warehouse.exists():
+        raise BenchSetupError(f"no warehouse at {paths.warehouse}: run the ingest stage first, with --keep")
+    with open_warehouse(paths.warehouse) as con:
+        has_ledger = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'ingested_files'"
+        ).fetchone()[0]
+        rows = [] if not has_ledger else con.execute(
+            "select source_name, count(*), sum(rows_read), sum(rows_loaded), sum(rows_duplicate), "
+            "sum(rows_quarantined) from raw.ingested_files group by source_name"
+        ).fetchall()
+    if not rows:
+        raise BenchSetupError(
+            f"{paths.warehouse} holds no ingest (raw.ingested_files is missing or empty): run the ingest stage first, "
+            "with --keep"
+        )
+    loaded = {name: IngestCounts(files, 0, read, loaded, duplicates, quarantined)
+              for name, files, read, loaded, duplicates, quarantined in rows}
+    for source in load_sources_config(CONFIG_DIR).sources:
+        if source.name in loaded:
+            run.ingest_counts[source.name] = loaded[source.name]
+            if source.format == SourceFormat.SEGMENT_EVENTS:
+                run.events_read += loaded[source.name].read
 
 
 def run_generate(clock: StageClock, run: BenchRun, paths: ScratchPaths, *, reuse: bool = False) -> None:

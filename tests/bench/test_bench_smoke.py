@@ -1,21 +1,27 @@
-"""The bench code at a small scale, so it cannot rot: every stage timed, the ratio, quality and balanced counts."""
+"""The bench code at a small scale, so it cannot rot: every stage timed, the ratio, quality and balanced counts.
+
+Also a run of some stages only (dbt over the warehouse a kept run left), and the report a failing run leaves.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from bench.run import parse_scale, run_bench
-from bench.stages import DBT_LAYERS
+import bench.run
+from bench.measurements import BenchRun, StageClock, StageGroup
+from bench.run import parse_scale, parse_stages, run_bench
+from bench.stages import DBT_LAYERS, BenchSetupError, ScratchPaths
 
 SMOKE_SCALE = "5k"  # 20k took 113 s on a loaded 2-core machine; the budget is 90 s
 EXPECTED_STAGES = [
     "generate",
+    "reference segment_events", "reference shopify_orders", "reference woocommerce_orders",
     "ingest segment_events", "ingest shopify_orders", "ingest woocommerce_orders", "ingest crm_profiles",
     "ingest product_catalog",
     *(stage_name for stage_name, _ in DBT_LAYERS),
-    "reference segment_events", "reference shopify_orders", "reference woocommerce_orders",
 ]
 _NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
 
@@ -34,15 +40,21 @@ def _table_rows(markdown: str, header_start: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def smoke_report(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The report of one bench run at the smoke scale, in a temporary folder."""
+def bench_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary folder where one whole bench run at the smoke scale has run, with its scratch folder kept."""
     root = tmp_path_factory.mktemp("bench")
-    _, report_path = run_bench(
-        SMOKE_SCALE, root / "scratch", root / "results", keep=False, command="pytest tests/bench"
-    )
+    _, report_path = run_bench(SMOKE_SCALE, root / "scratch", root / "results", keep=True, command="pytest tests/bench")
     assert report_path == root / "results" / f"{SMOKE_SCALE}.md"
-    assert not (root / "scratch" / SMOKE_SCALE).exists(), "the scratch folder is removed without --keep"
-    return report_path.read_text(encoding="utf-8")
+    paths = ScratchPaths(root / "scratch" / SMOKE_SCALE)
+    assert paths.warehouse.exists(), "--keep keeps the warehouse"
+    assert not paths.reference_warehouse.exists(), "the reference's warehouse is deleted once it has been timed"
+    return root
+
+
+@pytest.fixture(scope="module")
+def smoke_report(bench_root: Path) -> str:
+    """The report of the whole run."""
+    return (bench_root / "results" / f"{SMOKE_SCALE}.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -80,6 +92,63 @@ def test_targets_table_has_a_verdict_per_target(smoke_report: str) -> None:
     targets = _table_rows(smoke_report, "| target |")
     assert len(targets) == 7
     assert all(verdict.split()[0] in ("PASS", "FAIL", "n/a") for _, verdict in targets.values())
+
+
+@pytest.mark.slow
+def test_dbt_alone_builds_on_the_kept_ingest(bench_root: Path, smoke_report: str) -> None:
+    run, report_path = run_bench(
+        SMOKE_SCALE, bench_root / "scratch", bench_root / "results", keep=False, command="pytest tests/bench",
+        stage_groups=(StageGroup.DBT,),
+    )
+    assert report_path.name == f"{SMOKE_SCALE}-dbt.md"
+    assert run.finished and run.pipeline_succeeded
+    assert [stage.name for stage in run.stages] == [stage_name for stage_name, _ in DBT_LAYERS]
+    assert not (bench_root / "scratch" / SMOKE_SCALE).exists(), "the scratch folder is removed without --keep"
+    report = report_path.read_text(encoding="utf-8")
+    # The counts come from the warehouse's ledger of ingested files and equal what the whole run's ingest reported.
+    assert _table_rows(report, "| source |") == _table_rows(smoke_report, "| source |")
+    assert re.search(rf"precision \*\*({_NUMBER})\*\*", report), "quality is measured after dbt alone"
+    targets = _table_rows(report, "| target |")
+    assert targets["ingest (events + orders) <= 2x the hand-written reference"][1] == (
+        "n/a (this run did not include reference and ingest)"
+    )
+
+
+def test_a_failing_stage_leaves_a_partial_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_reference(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
+        with clock.stage("reference segment_events", StageGroup.REFERENCE):
+            pass
+        with clock.stage("reference shopify_orders", StageGroup.REFERENCE):
+            raise OSError("No space left on device")
+
+    monkeypatch.setattr(bench.run, "run_reference", failing_reference)
+    monkeypatch.setattr(bench.run, "require_generated_store", lambda paths, profiles: None)
+    with pytest.raises(OSError, match="No space"):
+        run_bench("10m", tmp_path / "scratch", tmp_path / "results", keep=False, command="pytest",
+                  stage_groups=parse_stages("reference,ingest"))
+    report = (tmp_path / "results" / "10m-reference-ingest.md").read_text(encoding="utf-8")
+    assert "**Partial**" in report and "last stage recorded: reference shopify_orders" in report
+    stages = _table_rows(report, "| stage |")
+    assert stages["reference segment_events"][-1] == "ok"
+    assert stages["reference shopify_orders"][-1] == "FAILED: OSError: No space left on device"
+    assert "ingest segment_events" not in stages
+
+
+def test_dbt_alone_without_a_kept_ingest_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(bench.run, "require_generated_store", lambda paths, profiles: None)
+        with pytest.raises(BenchSetupError, match="run the ingest stage first, with --keep"):
+            run_bench("5k", tmp_path / "scratch", tmp_path / "results", keep=True, command="pytest",
+                      stage_groups=(StageGroup.DBT,))
+    with pytest.raises(BenchSetupError, match=r"no store of 5,000 profiles \(seed 7\)"):
+        run_bench("5k", tmp_path / "scratch", tmp_path / "results", keep=True, command="pytest",
+                  stage_groups=(StageGroup.INGEST,))
+
+
+def test_stage_lists_parse_in_run_order() -> None:
+    assert parse_stages("dbt, ingest") == (StageGroup.INGEST, StageGroup.DBT)
+    with pytest.raises(ValueError, match="--stages"):
+        parse_stages("ingest,profiles")
 
 
 def test_scale_labels_parse_to_profile_counts() -> None:
