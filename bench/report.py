@@ -12,6 +12,7 @@ import psutil
 
 from bench.measurements import BenchRun, StageGroup, StageTiming
 from bench.targets import check_targets, reference_ratio, seconds_per_event, summary_numbers
+from orchestration.settings import load_settings
 
 MIB = 1024**2
 _PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt")
@@ -121,6 +122,8 @@ def _machine_lines() -> list[str]:
         f"{platform.system()} {platform.release()}; load average when written {load_1:.1f} / {load_5:.1f} / "
         f"{load_15:.1f} (1 / 5 / 15 min)",
         f"- Versions: Python {platform.python_version()}, {', '.join(versions)}",
+        f"- DuckDB memory limit of ingest and dbt: {load_settings().duckdb_memory_limit} (`CDP_DUCKDB_MEMORY_LIMIT`); "
+        "the reference keeps DuckDB's default (80% of RAM)",
     ]
 
 
