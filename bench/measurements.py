@@ -100,6 +100,15 @@ class BenchRun:
         """Whether this run includes every one of `groups`."""
         return all(group in self.stage_groups for group in groups)
 
+    def completed(self, *groups: StageGroup) -> bool:
+        """Whether every one of `groups` has run all its stages: the run finished, or a later group has started."""
+        if self.finished:
+            return self.ran(*groups)
+        started = {stage.group for stage in self.stages}
+        return all(
+            any(later in started for later in ALL_STAGE_GROUPS[ALL_STAGE_GROUPS.index(group) + 1:]) for group in groups
+        )
+
     def stages_in(self, group: StageGroup) -> list[StageTiming]:
         return [stage for stage in self.stages if stage.group == group]
 

@@ -75,7 +75,7 @@ def _headline_lines(run: BenchRun) -> list[str]:
     per_event = seconds_per_event(run)
     ratio_text = f"{ratio:.2f}x" if ratio is not None else "n/a"
     lines = []
-    if run.ran(StageGroup.REFERENCE, StageGroup.INGEST):
+    if run.completed(StageGroup.REFERENCE, StageGroup.INGEST):
         lines.append(
             f"- Ratio to the hand-written DuckDB reference (events + orders ingest): ours {ours:.2f} s / reference "
             f"{reference:.2f} s = **{ratio_text}**"
@@ -83,7 +83,7 @@ def _headline_lines(run: BenchRun) -> list[str]:
     events = f"- Events: {run.events_read:,} read"
     if run.ran(StageGroup.INGEST):
         events += f"; {_number(run.events_read / ours if ours else None)} events/s in ingest"
-    if run.ran(StageGroup.INGEST, StageGroup.DBT):
+    if run.completed(StageGroup.INGEST, StageGroup.DBT):
         events += (
             f"; {_number(run.events_read / run.pipeline_wall_s if run.pipeline_wall_s else None)} events/s through "
             f"ingest + unified profiles ({_number(per_event * 1e6 if per_event else None, 2)} µs per event)"

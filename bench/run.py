@@ -23,6 +23,7 @@ from bench.report import render_report, write_report
 from bench.stages import (
     BenchSetupError,
     ScratchPaths,
+    drop_dbt_schemas,
     read_ingest_counts,
     require_generated_store,
     run_dbt,
@@ -82,6 +83,7 @@ def run_bench(
             require_generated_store(paths, run.profiles)
         if run.ran(StageGroup.DBT) and not run.ran(StageGroup.INGEST):
             read_ingest_counts(run, paths)
+            drop_dbt_schemas(paths)
         with ProcessTreeRssSampler() as sampler:
             clock = StageClock(run, sampler, on_stage_end=lambda: write_report(run, results_dir))
             if run.ran(StageGroup.GENERATE):

@@ -47,8 +47,7 @@ def _not_in_run(run: BenchRun, *groups: StageGroup) -> str | None:
     missing = [group.value for group in groups if not run.ran(group)]
     if missing:
         return f"n/a (this run did not include {' and '.join(missing)})"
-    done = {stage.group for stage in run.stages}
-    if not run.finished and not all(group in done for group in groups):
+    if not run.completed(*groups):
         return "n/a (not measured yet: the run has not finished)"
     return None
 
