@@ -9,9 +9,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.raw_tables import create_raw_tables
-from assets.ingest.sources_config import SourceFormat, load_sources_config
+from assets.ingest.sources_config import Source, SourceFormat, load_sources_config
 from assets.profiles.dbt_vars import build_dbt_vars
 from bench.measurements import BenchRun, StageClock, StageGroup
 from connectors.sources.demo_store import generate_store
@@ -78,6 +80,19 @@ def _generated_records(paths: ScratchPaths, profiles: int) -> int | None:
     return sum(kind["records"] for kind in summary["kinds"].values())
 
 
+def record_ingest_counts(run: BenchRun, source: Source, counts: IngestCounts) -> None:
+    """One source's ingest counts into the run; a Segment source's reads are also the run's events."""
+    run.ingest_counts[source.name] = counts
+    if source.format == SourceFormat.SEGMENT_EVENTS:
+        run.events_read += counts.read
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0] > 0
+
+
 class BenchSetupError(Exception):
     """A run of some stages lacks what an earlier run should have left in the scratch folder."""
 
@@ -97,11 +112,7 @@ def read_ingest_counts(run: BenchRun, paths: ScratchPaths) -> None:
     if not paths.warehouse.exists():
         raise BenchSetupError(f"no warehouse at {paths.warehouse}: run the ingest stage first, with --keep")
     with open_warehouse(paths.warehouse) as con:
-        has_ledger = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw' and table_name = 'ingested_files'"
-        ).fetchone()[0]
-        rows = [] if not has_ledger else con.execute(
+        rows = [] if not _table_exists(con, "raw", "ingested_files") else con.execute(
             "select source_name, count(*), sum(rows_read), sum(rows_loaded), sum(rows_duplicate), "
             "sum(rows_quarantined) from raw.ingested_files group by source_name"
         ).fetchall()
@@ -114,9 +125,7 @@ def read_ingest_counts(run: BenchRun, paths: ScratchPaths) -> None:
               for name, files, read, loaded, duplicates, quarantined in rows}
     for source in load_sources_config(CONFIG_DIR).sources:
         if source.name in loaded:
-            run.ingest_counts[source.name] = loaded[source.name]
-            if source.format == SourceFormat.SEGMENT_EVENTS:
-                run.events_read += loaded[source.name].read
+            record_ingest_counts(run, source, loaded[source.name])
 
 
 def drop_dbt_schemas(paths: ScratchPaths) -> None:
@@ -158,9 +167,7 @@ def run_ingest(clock: StageClock, run: BenchRun, paths: ScratchPaths) -> None:
             with stage as timing:
                 counts = ingest_source(con, source, paths.landing_dir, config)
                 timing.rows = counts.read
-            run.ingest_counts[source.name] = counts
-            if source.format == SourceFormat.SEGMENT_EVENTS:
-                run.events_read += counts.read
+            record_ingest_counts(run, source, counts)
 
 
 def _dbt_failure_summary(target_dir: Path, log_path: Path, returncode: int) -> str:
@@ -202,10 +209,7 @@ def run_dbt_layer(selector: str, paths: ScratchPaths, dbt_vars: dict) -> str:
 def _count_rows(paths: ScratchPaths, schema: str, table: str) -> int | None:
     """Rows in `schema.table` of the warehouse, or None when dbt has not built it."""
     with open_warehouse(paths.warehouse) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-        ).fetchone()[0]
-        if not exists:
+        if not _table_exists(con, schema, table):
             return None
         return con.execute(f"select count(*) from {qualified(schema, table)}").fetchone()[0]
 
