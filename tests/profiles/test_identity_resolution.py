@@ -122,6 +122,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         # Dave checks out as a guest and never identifies: only the order id ties his device to his order.
         event("m7", "track", DAY, anonymous_id="anon-dave", event="Order Completed",
               properties={"order_id": "9001", "total": 12}),
+        # Signed in later, the same device updates the order; an alias call repeats its own anonymousId as
+        # previousId. Neither may add a second copy of an identifier to an observation.
+        event("m8", "track", DAY + timedelta(hours=1), anonymous_id="anon-dave", user_id="u-dave",
+              event="Order Updated", properties={"order_id": "9001", "total": 12}),
+        event("m9", "alias", DAY, anonymous_id="anon-dave", previous_id="anon-dave"),
     ])
     warehouse.insert("shopify_order_lines", [
         shopify_line("#1001", 1, DAY + timedelta(days=3), email="alice@example.com",
@@ -242,10 +247,23 @@ def test_guest_checkout_device_joins_its_order_by_order_id(store: Warehouse) -> 
     assert store.query("select profile_id from marts.orders where order_id = '9001'") == [(dave,)]
 
 
+def test_an_observation_holds_each_identifier_once(store: Warehouse) -> None:
+    rows = store.query(
+        "select observation_key, identifier_type, identifier_value, count(*)"
+        " from intermediate.int_identity_observations group by all having count(*) > 1"
+    )
+    assert rows == []
+    order = store.query(
+        "select identifier_type, identifier_value from intermediate.int_identity_observations"
+        " where observation_key = 'shopify_orders:order:#1008' order by 1"
+    )
+    assert order == [("anonymous_id", "anon-dave"), ("email", "dave@example.com"), ("user_id", "u-dave")]
+
+
 def test_every_order_and_event_has_exactly_one_profile(store: Warehouse) -> None:
     assert store.query("select count(*) from marts.orders where profile_id is null") == [(0,)]
-    # 5 page/track calls (identify is not an event) + 14 Placed Order + 14 Ordered Product (one line each).
-    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(33, 33)]
+    # 6 page/track calls (identify and alias are not events) + 14 Placed Order + 14 Ordered Product (one line each).
+    assert store.query("select count(*), count(distinct event_id) from marts.events") == [(34, 34)]
     runs = store.query("select rounds, node_count from intermediate.int_identity_resolution_runs")
     assert len(runs) == 1 and runs[0][0] >= 1
 

@@ -30,10 +30,6 @@ observation_profiles as (
     select * from {{ ref('int_identity_observation_profiles') }}
 ),
 
-identifier_profiles as (
-    select * from {{ ref('int_identifier_profiles') }}
-),
-
 crm_records as (
     select
         {{ dbt.concat(["source_name", "':crm:'", "coalesce(crm_id, _file || ':' || cast(_line as varchar))"]) }}
@@ -119,9 +115,9 @@ identify_records as (
         identify_calls._line,
         coalesce(by_user.profile_id, by_anonymous_id.profile_id) as profile_id
     from identify_calls
-    left join identifier_profiles as by_user
+    left join {{ ref('int_identifier_profiles') }} as by_user
         on by_user.identifier_type = 'user_id' and identify_calls.user_id = by_user.identifier_value
-    left join identifier_profiles as by_anonymous_id
+    left join {{ ref('int_identifier_profiles') }} as by_anonymous_id
         on by_anonymous_id.identifier_type = 'anonymous_id'
         and identify_calls.anonymous_id = by_anonymous_id.identifier_value
 ),

@@ -24,23 +24,15 @@ order_lines as (
     select * from {{ ref('order_lines') }}
 ),
 
-identifier_profiles as (
-    select * from {{ ref('int_identifier_profiles') }}
-),
-
-history as (
-    select * from {{ ref('int_identifier_profile_history') }}
-),
-
 moved_identifiers as (
     select
         identifier_type,
         identifier_value,
         profile_id
-    from history
+    from {{ ref('int_identifier_profile_history') }}
     where
         change_kind <> 'new'
-        and assigned_at = (select max(latest.assigned_at) from history as latest)
+        and assigned_at = (select max(latest.assigned_at) from {{ ref('int_identifier_profile_history') }} as latest)
 ),
 
 {%- if is_incremental() %}
@@ -97,9 +89,9 @@ tracked as (
         new_segment_events._line,
         new_segment_events._loaded_at
     from new_segment_events
-    left join identifier_profiles as by_user
+    left join {{ ref('int_identifier_profiles') }} as by_user
         on by_user.identifier_type = 'user_id' and new_segment_events.user_id = by_user.identifier_value
-    left join identifier_profiles as by_anonymous_id
+    left join {{ ref('int_identifier_profiles') }} as by_anonymous_id
         on
             by_anonymous_id.identifier_type = 'anonymous_id'
             and new_segment_events.anonymous_id = by_anonymous_id.identifier_value

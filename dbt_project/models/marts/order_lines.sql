@@ -9,10 +9,6 @@ store_lines as (
     select * from {{ ref('stg_stores__order_lines') }}
 ),
 
-products as (
-    select * from {{ ref('stg_catalog__products') }}
-),
-
 orders as (
     select * from {{ ref('orders') }}
 ),
@@ -22,7 +18,7 @@ products_by_sku as (
         sku,
         min(product_id) as product_id,
         min(category) as category
-    from products
+    from {{ ref('stg_catalog__products') }}
     where sku is not null
     group by sku
 ),
@@ -91,7 +87,7 @@ final as (
         all_lines._loaded_at
     from all_lines
     inner join orders on all_lines.order_key = orders.order_key
-    left join products on all_lines.product_id = products.product_id
+    left join {{ ref('stg_catalog__products') }} as products on all_lines.product_id = products.product_id
     left join products_by_sku on all_lines.sku = products_by_sku.sku
 )
 

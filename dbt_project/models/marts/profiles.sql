@@ -33,12 +33,6 @@ suppression_events as (
 
 ),
 
-identities as (
-
-    select * from {{ ref('profile_identities') }}
-
-),
-
 consent_by_profile as (
 
     select
@@ -77,7 +71,7 @@ identifier_counts as (
         profile_id,
         count(*) as identifier_count,
         count(case when identifier_type <> 'anonymous_id' then 1 end) as known_identifier_count
-    from identities
+    from {{ ref('profile_identities') }}
     group by profile_id
 
 ),
@@ -89,7 +83,7 @@ suppression_evidence as (
         profile_id,
         cast(null as timestamp with time zone) as suppressed_at,
         {{ cdp.sql_literal(identifier['reason']) }} as suppression_reason
-    from identities
+    from {{ ref('profile_identities') }}
     where identifier_type = {{ cdp.sql_literal(identifier['type']) }}
         and identifier_value = {{ cdp.sql_literal(identifier['value']) }}
 

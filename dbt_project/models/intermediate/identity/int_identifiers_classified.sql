@@ -3,10 +3,6 @@
     customers, a shared device under two user ids) stays an attribute and never links. -#}
 with
 
-observations as (
-    select * from {{ ref('int_identity_observations') }}
-),
-
 rules as (
     {{ cdp.identity_rules_relation() }}
 ),
@@ -18,14 +14,14 @@ identifiers as (
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         count(*) as observation_count
-    from observations
+    from {{ ref('int_identity_observations') }}
     group by identifier_type, identifier_value
 ),
 
 strong_observations as (
     select observations.observation_key, observations.identifier_type, observations.identifier_value,
         rules.max_per_profile
-    from observations
+    from {{ ref('int_identity_observations') }} as observations
     inner join rules on observations.identifier_type = rules.identifier_type
     where rules.max_per_profile is not null
 ),
@@ -37,33 +33,60 @@ co_observed as (
         strong_observations.identifier_type as strong_type,
         strong_observations.identifier_value as strong_value,
         strong_observations.max_per_profile
-    from observations
+    from {{ ref('int_identity_observations') }} as observations
     inner join strong_observations
         on observations.observation_key = strong_observations.observation_key
         and observations.identifier_type <> strong_observations.identifier_type
 ),
 
-{# Nearly every identifier meets one value of each strong type: a cheap min <> max finds the few that meet
-    several, and only those are counted exactly against max_per_profile. #}
-several_strong_values as (
-    select identifier_type, identifier_value, strong_type
+{# One pass over the co-observed pairs: nearly every identifier meets one value of each strong type, and min <> max
+    of the values' hashes finds the few that meet several. With one value allowed (max_per_profile 1) that alone is a
+    conflict; only for types allowing more are the pairs counted exactly, and only for those few identifiers. The
+    pairs are not kept for a second read: at 10 M profiles that copy alone spilled tens of GB. #}
+strong_value_ranges as (
+    select
+        identifier_type,
+        identifier_value,
+        strong_type,
+        max(max_per_profile) as max_per_profile
     from co_observed
     group by identifier_type, identifier_value, strong_type
     having min(hash(strong_value)) <> max(hash(strong_value))
 ),
 
-conflicts as (
+one_value_conflicts as (
+    select identifier_type, identifier_value, strong_type as conflicting_type
+    from strong_value_ranges
+    where max_per_profile <= 1
+),
+
+several_values_allowed as (
+    select identifier_type, identifier_value, strong_type, max_per_profile
+    from strong_value_ranges
+    where max_per_profile > 1
+),
+
+counted_conflicts as (
     select
-        co_observed.identifier_type,
-        co_observed.identifier_value,
-        co_observed.strong_type as conflicting_type
-    from co_observed
-    inner join several_strong_values
-        on co_observed.identifier_type = several_strong_values.identifier_type
-        and co_observed.identifier_value = several_strong_values.identifier_value
-        and co_observed.strong_type = several_strong_values.strong_type
-    group by co_observed.identifier_type, co_observed.identifier_value, co_observed.strong_type
-    having count(distinct co_observed.strong_value) > max(co_observed.max_per_profile)
+        several_values_allowed.identifier_type,
+        several_values_allowed.identifier_value,
+        several_values_allowed.strong_type as conflicting_type
+    from several_values_allowed
+    inner join {{ ref('int_identity_observations') }} as observations
+        on several_values_allowed.identifier_type = observations.identifier_type
+        and several_values_allowed.identifier_value = observations.identifier_value
+    inner join {{ ref('int_identity_observations') }} as strong
+        on observations.observation_key = strong.observation_key
+        and several_values_allowed.strong_type = strong.identifier_type
+    group by several_values_allowed.identifier_type, several_values_allowed.identifier_value,
+        several_values_allowed.strong_type
+    having count(distinct strong.identifier_value) > max(several_values_allowed.max_per_profile)
+),
+
+conflicts as (
+    select * from one_value_conflicts
+    union all
+    select * from counted_conflicts
 ),
 
 conflicts_per_identifier as (

@@ -13,10 +13,6 @@ anchors as (
     where anchor_is_link
 ),
 
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
-),
-
 rules as (
     {{ cdp.identity_rules_relation() }}
 ),
@@ -26,7 +22,7 @@ linking_members as (
         observations.observation_key,
         nodes.node_id
     from observations
-    inner join nodes
+    inner join {{ ref('int_identity_nodes') }} as nodes
         on
             observations.identifier_type = nodes.identifier_type
             and observations.identifier_value = nodes.identifier_value
@@ -38,7 +34,7 @@ anchor_nodes as (
         anchors.observation_key,
         nodes.node_id
     from anchors
-    inner join nodes
+    inner join {{ ref('int_identity_nodes') }} as nodes
         on
             anchors.anchor_type = nodes.identifier_type
             and anchors.anchor_value = nodes.identifier_value
@@ -57,9 +53,9 @@ same_value_edges as (
     select
         nodes.node_id as src,
         same_value.node_id as dst
-    from nodes
+    from {{ ref('int_identity_nodes') }} as nodes
     inner join rules on nodes.identifier_type = rules.identifier_type
-    inner join nodes as same_value
+    inner join {{ ref('int_identity_nodes') }} as same_value
         on
             rules.same_value_as = same_value.identifier_type
             and nodes.identifier_value = same_value.identifier_value

@@ -13,10 +13,6 @@ phones as (
     where not {{ cdp.phone_is_junk('phone_e164') }}
 ),
 
-events as (
-    select * from {{ ref('stg_segment__events') }}
-),
-
 shopify_lines as (
     select * from {{ ref('stg_shopify__order_lines') }}
 ),
@@ -40,7 +36,7 @@ event_id_sets as (
         source_label,
         min(event_at) as first_seen_at,
         max(event_at) as last_seen_at
-    from events
+    from {{ ref('stg_segment__events') }}
     group by 1, 2, 3, 4, 5, 6, 7
 ),
 
@@ -54,12 +50,21 @@ event_observations as (
     from event_id_sets
 ),
 
-order_events as (
+{# One row per (order id, id): an order's Completed and Updated events often name the same device, and each id
+    joins the order's observation once. #}
+order_event_anonymous_ids as (
     select distinct
         {{ cdp.json_text('properties', '$.order_id') }} as shopify_order_id,
-        anonymous_id,
+        anonymous_id
+    from {{ ref('stg_segment__events') }}
+    where event_name in {{ cdp.sql_literal_list(order_event_names) }}
+),
+
+order_event_user_ids as (
+    select distinct
+        {{ cdp.json_text('properties', '$.order_id') }} as shopify_order_id,
         user_id
-    from events
+    from {{ ref('stg_segment__events') }}
     where event_name in {{ cdp.sql_literal_list(order_event_names) }}
 ),
 
@@ -124,6 +129,7 @@ identifiers as (
     {#- alias: previousId is the anonymous id being tied to the user (Segment's usual alias call). #}
     select observation_key, source_label, 'anonymous_id', previous_id, first_seen_at, last_seen_at
     from event_observations
+    where previous_id <> anonymous_id or anonymous_id is null
     union all
     select observation_key, source_label, 'user_id', user_id, first_seen_at, last_seen_at from event_observations
     union all
@@ -134,15 +140,16 @@ identifiers as (
     union all
     select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from shopify_orders
     union all
-    select shopify_orders.observation_key, shopify_orders.source_label, 'anonymous_id', order_events.anonymous_id,
-        shopify_orders.first_seen_at, shopify_orders.last_seen_at
+    select shopify_orders.observation_key, shopify_orders.source_label, 'anonymous_id',
+        order_event_anonymous_ids.anonymous_id, shopify_orders.first_seen_at, shopify_orders.last_seen_at
     from shopify_orders
-    inner join order_events on shopify_orders.shopify_order_id = order_events.shopify_order_id
+    inner join order_event_anonymous_ids
+        on shopify_orders.shopify_order_id = order_event_anonymous_ids.shopify_order_id
     union all
-    select shopify_orders.observation_key, shopify_orders.source_label, 'user_id', order_events.user_id,
+    select shopify_orders.observation_key, shopify_orders.source_label, 'user_id', order_event_user_ids.user_id,
         shopify_orders.first_seen_at, shopify_orders.last_seen_at
     from shopify_orders
-    inner join order_events on shopify_orders.shopify_order_id = order_events.shopify_order_id
+    inner join order_event_user_ids on shopify_orders.shopify_order_id = order_event_user_ids.shopify_order_id
     union all
     select observation_key, source_label, {{ dbt.concat(["source_label", "'_customer_id'"]) }}, store_customer_id,
         first_seen_at, last_seen_at
@@ -161,8 +168,11 @@ identifiers as (
         on phone_observations.phone_raw = phones.phone_raw and phone_observations.phone_region = phones.phone_region
 ),
 
+{# No distinct over all rows: each branch above gives an identifier once per observation (an alias whose
+    previousId is its own anonymousId is skipped, order events are de-duplicated per order), and a distinct would
+    hash every identifier row (at 10 M profiles, about 100 M). #}
 kept as (
-    select distinct *
+    select *
     from identifiers
     where identifier_type in {{ cdp.sql_literal_list(linkable) }}
         and not {{ cdp.identifier_is_junk('identifier_type', 'identifier_value') }}
