@@ -83,9 +83,9 @@ class BenchRun:
     events_read: int = 0
     reference_rows: dict[str, int] = field(default_factory=dict)
     identity_run: IdentityResolutionRun | None = None
-    identity_run_note: str = ""
+    identity_run_note: str = "not measured yet: the dbt stage has not finished"
     quality: IdentityQuality | None = None
-    quality_note: str = ""
+    quality_note: str = "not measured yet: the dbt stage has not finished"
     finished: bool = False
 
     @property
@@ -101,9 +101,12 @@ class BenchRun:
         return all(group in self.stage_groups for group in groups)
 
     def completed(self, *groups: StageGroup) -> bool:
-        """Whether every one of `groups` has run all its stages: the run finished, or a later group has started."""
+        """Whether every one of `groups` is in this run and has run all its stages: the run finished, or a later group
+        has started."""
+        if not self.ran(*groups):
+            return False
         if self.finished:
-            return self.ran(*groups)
+            return True
         started = {stage.group for stage in self.stages}
         return all(
             any(later in started for later in ALL_STAGE_GROUPS[ALL_STAGE_GROUPS.index(group) + 1:]) for group in groups

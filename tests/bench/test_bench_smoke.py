@@ -6,12 +6,14 @@ Also a run of some stages only (dbt over the warehouse a kept run left), and the
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 import bench.run
-from bench.measurements import BenchRun, StageClock, StageGroup
+from bench.measurements import BenchRun, StageClock, StageGroup, StageTiming
+from bench.report import render_report
 from bench.run import parse_scale, parse_stages, run_bench
 from bench.stages import DBT_LAYERS, BenchSetupError, ScratchPaths
 from connectors.warehouse.duckdb_file import open_warehouse
@@ -141,6 +143,16 @@ def test_a_failing_stage_leaves_a_partial_report(tmp_path: Path, monkeypatch: py
         "n/a (not measured yet: the run has not finished)"
     ), "a ratio over some of the stages is no ratio"
     assert not (tmp_path / "scratch" / "10m").exists(), "the scratch folder is removed without --keep, even on failure"
+
+
+def test_a_partial_dbt_alone_report_claims_no_ratio_and_no_quality(tmp_path: Path) -> None:
+    run = BenchRun("10m", 10_000_000, "pytest", datetime.now(UTC), stage_groups=(StageGroup.DBT,))
+    run.stages.append(StageTiming("dbt staging", StageGroup.DBT, wall_s=313.5, peak_rss_bytes=2**30))
+    report = render_report(run, tmp_path)
+    assert not run.completed(StageGroup.REFERENCE, StageGroup.INGEST), "groups outside the run never completed"
+    assert "Ratio to the hand-written" not in report
+    assert "- Identity quality: not measured yet: the dbt stage has not finished" in report
+    assert "- Identity resolution: not measured yet: the dbt stage has not finished" in report
 
 
 def test_dbt_alone_without_a_kept_ingest_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
