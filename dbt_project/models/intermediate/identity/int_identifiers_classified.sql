@@ -18,75 +18,55 @@ identifiers as (
     group by identifier_type, identifier_value
 ),
 
+{# Conflicts are found in two steps. First, candidates: every identifier against the values of each strong type
+    seen in its observations, all as 64-bit hashes, so the join and the aggregate over every observation row
+    (134 M at 10 M profiles) hold integers, not strings; min <> max of the value hashes keeps the few identifiers
+    that meet several values. Then, only for those, the values are counted exactly against max_per_profile. #}
 strong_observations as (
-    select observations.observation_key, observations.identifier_type, observations.identifier_value,
-        rules.max_per_profile
+    select
+        hash(observations.observation_key) as observation_hash,
+        observations.identifier_type as strong_type,
+        hash(observations.identifier_value) as strong_value_hash
     from {{ ref('int_identity_observations') }} as observations
     inner join rules on observations.identifier_type = rules.identifier_type
     where rules.max_per_profile is not null
 ),
 
-co_observed as (
+candidate_hashes as (
     select
-        observations.identifier_type,
-        observations.identifier_value,
-        strong_observations.identifier_type as strong_type,
-        strong_observations.identifier_value as strong_value,
-        strong_observations.max_per_profile
+        hash(observations.identifier_type, observations.identifier_value) as identifier_hash,
+        strong_observations.strong_type
     from {{ ref('int_identity_observations') }} as observations
     inner join strong_observations
-        on observations.observation_key = strong_observations.observation_key
-        and observations.identifier_type <> strong_observations.identifier_type
+        on hash(observations.observation_key) = strong_observations.observation_hash
+        and observations.identifier_type <> strong_observations.strong_type
+    group by hash(observations.identifier_type, observations.identifier_value), strong_observations.strong_type
+    having min(strong_observations.strong_value_hash) <> max(strong_observations.strong_value_hash)
 ),
 
-{# One pass over the co-observed pairs: nearly every identifier meets one value of each strong type, and min <> max
-    of the values' hashes finds the few that meet several. With one value allowed (max_per_profile 1) that alone is a
-    conflict; only for types allowing more are the pairs counted exactly, and only for those few identifiers. The
-    pairs are not kept for a second read: at 10 M profiles that copy alone spilled tens of GB. #}
-strong_value_ranges as (
+candidate_rows as (
     select
-        identifier_type,
-        identifier_value,
-        strong_type,
-        max(max_per_profile) as max_per_profile
-    from co_observed
-    group by identifier_type, identifier_value, strong_type
-    having min(hash(strong_value)) <> max(hash(strong_value))
-),
-
-one_value_conflicts as (
-    select identifier_type, identifier_value, strong_type as conflicting_type
-    from strong_value_ranges
-    where max_per_profile <= 1
-),
-
-several_values_allowed as (
-    select identifier_type, identifier_value, strong_type, max_per_profile
-    from strong_value_ranges
-    where max_per_profile > 1
-),
-
-counted_conflicts as (
-    select
-        several_values_allowed.identifier_type,
-        several_values_allowed.identifier_value,
-        several_values_allowed.strong_type as conflicting_type
-    from several_values_allowed
-    inner join {{ ref('int_identity_observations') }} as observations
-        on several_values_allowed.identifier_type = observations.identifier_type
-        and several_values_allowed.identifier_value = observations.identifier_value
-    inner join {{ ref('int_identity_observations') }} as strong
-        on observations.observation_key = strong.observation_key
-        and several_values_allowed.strong_type = strong.identifier_type
-    group by several_values_allowed.identifier_type, several_values_allowed.identifier_value,
-        several_values_allowed.strong_type
-    having count(distinct strong.identifier_value) > max(several_values_allowed.max_per_profile)
+        observations.observation_key,
+        observations.identifier_type,
+        observations.identifier_value,
+        candidate_hashes.strong_type
+    from {{ ref('int_identity_observations') }} as observations
+    inner join candidate_hashes
+        on hash(observations.identifier_type, observations.identifier_value) = candidate_hashes.identifier_hash
 ),
 
 conflicts as (
-    select * from one_value_conflicts
-    union all
-    select * from counted_conflicts
+    select
+        candidate_rows.identifier_type,
+        candidate_rows.identifier_value,
+        candidate_rows.strong_type as conflicting_type
+    from candidate_rows
+    inner join {{ ref('int_identity_observations') }} as strong
+        on candidate_rows.observation_key = strong.observation_key
+        and candidate_rows.strong_type = strong.identifier_type
+    inner join rules on strong.identifier_type = rules.identifier_type
+    group by candidate_rows.identifier_type, candidate_rows.identifier_value, candidate_rows.strong_type
+    having count(distinct strong.identifier_value) > max(rules.max_per_profile)
 ),
 
 conflicts_per_identifier as (
