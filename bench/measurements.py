@@ -69,6 +69,9 @@ class IdentityQuality:
     detail: str = ""
 
 
+_DBT_NOT_FINISHED = "not measured yet: the dbt stage has not finished"
+
+
 @dataclass
 class BenchRun:
     """Everything one `python -m bench.run` measured, in stage order."""
@@ -83,9 +86,9 @@ class BenchRun:
     events_read: int = 0
     reference_rows: dict[str, int] = field(default_factory=dict)
     identity_run: IdentityResolutionRun | None = None
-    identity_run_note: str = "not measured yet: the dbt stage has not finished"
+    identity_run_note: str = _DBT_NOT_FINISHED
     quality: IdentityQuality | None = None
-    quality_note: str = "not measured yet: the dbt stage has not finished"
+    quality_note: str = _DBT_NOT_FINISHED
     finished: bool = False
 
     @property

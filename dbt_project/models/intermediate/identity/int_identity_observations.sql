@@ -52,20 +52,23 @@ event_observations as (
 
 {# One row per (order id, id): an order's Completed and Updated events often name the same device, and each id
     joins the order's observation once. #}
-order_event_anonymous_ids as (
+order_events as (
     select distinct
         {{ cdp.json_text('properties', '$.order_id') }} as shopify_order_id,
-        anonymous_id
+        anonymous_id,
+        user_id
     from {{ ref('stg_segment__events') }}
     where event_name in {{ cdp.sql_literal_list(order_event_names) }}
 ),
 
-order_event_user_ids as (
-    select distinct
-        {{ cdp.json_text('properties', '$.order_id') }} as shopify_order_id,
-        user_id
-    from {{ ref('stg_segment__events') }}
-    where event_name in {{ cdp.sql_literal_list(order_event_names) }}
+order_event_ids as (
+    select distinct shopify_order_id, identifier_type, identifier_value
+    from (
+        select shopify_order_id, 'anonymous_id' as identifier_type, anonymous_id as identifier_value
+        from order_events
+        union all
+        select shopify_order_id, 'user_id', user_id from order_events
+    ) as ids
 ),
 
 shopify_orders as (
@@ -140,16 +143,10 @@ identifiers as (
     union all
     select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from shopify_orders
     union all
-    select shopify_orders.observation_key, shopify_orders.source_label, 'anonymous_id',
-        order_event_anonymous_ids.anonymous_id, shopify_orders.first_seen_at, shopify_orders.last_seen_at
+    select shopify_orders.observation_key, shopify_orders.source_label, order_event_ids.identifier_type,
+        order_event_ids.identifier_value, shopify_orders.first_seen_at, shopify_orders.last_seen_at
     from shopify_orders
-    inner join order_event_anonymous_ids
-        on shopify_orders.shopify_order_id = order_event_anonymous_ids.shopify_order_id
-    union all
-    select shopify_orders.observation_key, shopify_orders.source_label, 'user_id', order_event_user_ids.user_id,
-        shopify_orders.first_seen_at, shopify_orders.last_seen_at
-    from shopify_orders
-    inner join order_event_user_ids on shopify_orders.shopify_order_id = order_event_user_ids.shopify_order_id
+    inner join order_event_ids on shopify_orders.shopify_order_id = order_event_ids.shopify_order_id
     union all
     select observation_key, source_label, {{ dbt.concat(["source_label", "'_customer_id'"]) }}, store_customer_id,
         first_seen_at, last_seen_at
