@@ -11,7 +11,7 @@ import pytest
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
-from connectors.warehouse.dbt_duckdb_plugin import normalize_phone
+from connectors.warehouse.phone_numbers import normalize_phone
 from orchestration.settings import PROJECT_ROOT
 
 # Each written as people and stores write them: punctuation variants of one number, international prefixes,

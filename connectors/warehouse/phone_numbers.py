@@ -1,0 +1,52 @@
+"""Phone numbers read and written with `phonenumbers`, one value or a list of them.
+
+Kept apart from the dbt plugin so that the worker processes which parse phone numbers in parallel import only
+this module and `phonenumbers`, not dbt.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+_FORMATS = {
+    "e164": phonenumbers.PhoneNumberFormat.E164,
+    "international": phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    "national": phonenumbers.PhoneNumberFormat.NATIONAL,
+}
+
+
+def _parse(raw: str | None, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """The number in `raw` read with `region` for numbers without a country code; None when it is no number."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None
+    # Possible (right length for its country) rather than valid: demo and test data use unassigned ranges,
+    # and junk such as all-zero numbers is removed by the identity blocklist, not here.
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def normalize_phone(raw: str | None, region: str | None) -> str | None:
+    """E.164 form of one phone number, or None when it cannot be a phone number."""
+    number = _parse(raw, region)
+    return phonenumbers.format_number(number, _FORMATS["e164"]) if number is not None else None
+
+
+def format_phone(phone: str | None, style: str | None) -> str | None:
+    """An E.164 number written as e164, international or national; None for anything else."""
+    number = _parse(phone, None)
+    if number is None or style not in _FORMATS:
+        return None
+    return phonenumbers.format_number(number, _FORMATS[style])
+
+
+def normalize_phones(pairs: list[tuple[str | None, str | None]]) -> list[str | None]:
+    """`normalize_phone` of each (raw, region) pair, in order."""
+    return [normalize_phone(raw, region) for raw, region in pairs]
+
+
+def format_phones(pairs: list[tuple[str | None, str | None]]) -> list[str | None]:
+    """`format_phone` of each (phone, style) pair, in order."""
+    return [format_phone(phone, style) for phone, style in pairs]
