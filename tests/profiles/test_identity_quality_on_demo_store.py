@@ -10,8 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from assets.ingest.batch_loader import ingest_source
+from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import load_sources_config
 from assets.profiles.dbt_vars import build_dbt_vars
 from assets.profiles.identity_quality import measure_identity_quality
@@ -31,22 +33,56 @@ RESOLUTION_MODELS = (
 )
 
 
-def test_identity_resolution_meets_precision_and_recall_on_demo_store(
-    tmp_path: Path, warehouse_path: Path, run_dbt: Callable[..., object]
-) -> None:
-    generate_store(tmp_path / "store", profiles=PROFILES, seed=SEED)
+@pytest.fixture(scope="module")
+def resolved_store(tmp_path_factory: pytest.TempPathFactory, invoke_dbt: Callable[..., object]) -> tuple[Path, Path]:
+    """The demo store generated, ingested and resolved: (its warehouse file, its ground-truth folder)."""
+    root = tmp_path_factory.mktemp("resolved_store")
+    generate_store(root / "store", profiles=PROFILES, seed=SEED)
     sources = load_sources_config(PROJECT_ROOT / "config")
-    con = duckdb.connect(str(warehouse_path))
+    warehouse = root / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    create_raw_tables(con)
     for source in sources.sources:
-        ingest_source(con, source, tmp_path / "store" / "landing", sources)
+        ingest_source(con, source, root / "store" / "landing", sources)
     con.close()
+    invoke_dbt(warehouse, root / "target", "run", "--select", *RESOLUTION_MODELS,
+               dbt_vars=build_dbt_vars(PROJECT_ROOT / "config"))
+    return warehouse, root / "store" / "ground_truth"
 
-    run_dbt("run", "--select", *RESOLUTION_MODELS, dbt_vars=build_dbt_vars(PROJECT_ROOT / "config"))
 
-    con = duckdb.connect(str(warehouse_path))
-    truth = tmp_path / "store" / "ground_truth"
-    quality = measure_identity_quality(con, truth / "identities.csv.gz", truth / "orders.csv.gz")
-    con.close()
+def test_identity_resolution_meets_precision_and_recall_on_demo_store(resolved_store: tuple[Path, Path]) -> None:
+    warehouse, truth = resolved_store
+    with duckdb.connect(str(warehouse)) as con:
+        quality = measure_identity_quality(con, truth / "identities.csv.gz", truth / "orders.csv.gz")
     assert quality["records"] > 10 * PROFILES // 3, quality
     assert quality["precision"] >= MIN_PRECISION, quality
     assert quality["recall"] >= MIN_RECALL, quality
+
+
+def test_profile_identities_hold_each_observed_identifier_under_its_observations_profiles(
+    resolved_store: tuple[Path, Path],
+) -> None:
+    """profile_identities gives a linking identifier its own profile without looking at observations; on a whole
+    store that must be exactly what the observations showing it say, source by source."""
+    warehouse, _ = resolved_store
+    from_observations = """
+        select observation_profiles.profile_id, observations.identifier_type, observations.identifier_value,
+            observations.source_label, min(observations.first_seen_at), max(observations.last_seen_at),
+            identifiers.is_link
+        from intermediate.int_identity_observations as observations
+        inner join intermediate.int_identity_observation_profiles as observation_profiles
+            using (observation_key)
+        inner join intermediate.int_identifiers_classified as identifiers using (identifier_type, identifier_value)
+        where observations.identifier_type <> 'source_record'
+        group by all
+    """
+    mart = """
+        select profile_id, identifier_type, identifier_value, source_label, first_seen_at, last_seen_at, is_link
+        from marts.profile_identities
+    """
+    with duckdb.connect(str(warehouse)) as con:
+        expected = con.execute(from_observations).fetchall()
+        assert sum(1 for row in expected if row[-1]) > PROFILES  # the linking identifiers are most of them
+        assert any(not row[-1] for row in expected)  # and a non-linking one is there too
+        assert con.execute(f"({from_observations}) except all ({mart})").fetchall() == []
+        assert con.execute(f"({mart}) except all ({from_observations})").fetchall() == []
