@@ -1,7 +1,7 @@
 """Phone numbers read and written with `phonenumbers`, one value or a list of them.
 
-Kept apart from the dbt plugin so that the worker processes which parse phone numbers in parallel import only
-this module and `phonenumbers`, not dbt.
+Kept apart from the dbt plugin: the worker processes that parse phone numbers in parallel (see
+dbt_duckdb_plugin.py) look up the function they are sent by its module, and this one needs only `phonenumbers`.
 """
 
 from __future__ import annotations
