@@ -27,7 +27,7 @@ PARALLEL_FROM = 256
 Pairs = list[tuple[str | None, str | None]]
 
 _pool_lock = threading.Lock()
-_pools: list[ProcessPoolExecutor] = []
+_pool: ProcessPoolExecutor | None = None
 
 
 def worker_count() -> int:
@@ -37,10 +37,11 @@ def worker_count() -> int:
 
 def _phone_pool() -> ProcessPoolExecutor:
     """The process's one pool of phone workers, started on first use (spawned: forking a threaded DuckDB is unsafe)."""
+    global _pool
     with _pool_lock:
-        if not _pools:
-            _pools.append(ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn")))
-        return _pools[0]
+        if _pool is None:
+            _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"))
+        return _pool
 
 
 def map_in_workers(function: Callable[[Pairs], list[str | None]], pairs: Pairs) -> list[str | None]:
@@ -53,21 +54,21 @@ def map_in_workers(function: Callable[[Pairs], list[str | None]], pairs: Pairs) 
     return [value for chunk in _phone_pool().map(function, chunks) for value in chunk]
 
 
-def _normalize_phone_arrow(raw: pa.Array, region: pa.Array) -> pa.Array:
-    pairs = list(zip(raw.to_pylist(), region.to_pylist(), strict=True))
-    return pa.array(map_in_workers(normalize_phones, pairs), pa.string())
+def _arrow_udf(read_pairs: Callable[[Pairs], list[str | None]]) -> Callable[[pa.Array, pa.Array], pa.Array]:
+    """A two-argument Arrow UDF that reads each chunk's (first, second) pairs with `read_pairs`, in the workers."""
 
+    def udf(first: pa.Array, second: pa.Array) -> pa.Array:
+        pairs = list(zip(first.to_pylist(), second.to_pylist(), strict=True))
+        return pa.array(map_in_workers(read_pairs, pairs), pa.string())
 
-def _format_phone_arrow(phone: pa.Array, style: pa.Array) -> pa.Array:
-    pairs = list(zip(phone.to_pylist(), style.to_pylist(), strict=True))
-    return pa.array(map_in_workers(format_phones, pairs), pa.string())
+    return udf
 
 
 def register_phone_functions(conn: DuckDBPyConnection) -> None:
     """Create `cdp_normalize_phone(raw, region)` and `cdp_format_phone(e164, style)` on one connection."""
     for name, function in (
-        ("cdp_normalize_phone", _normalize_phone_arrow),
-        ("cdp_format_phone", _format_phone_arrow),
+        ("cdp_normalize_phone", _arrow_udf(normalize_phones)),
+        ("cdp_format_phone", _arrow_udf(format_phones)),
     ):
         conn.create_function(
             name,

@@ -38,14 +38,14 @@ def test_a_chunk_split_across_workers_reads_every_value_alone_and_in_order(two_w
 
 def test_duckdb_calls_on_whole_chunks_give_each_row_its_own_number(two_workers) -> None:
     pairs = _pairs(5_000)
-    con = duckdb.connect()
-    register_phone_functions(con)
-    con.execute("create table phones (line integer, raw varchar, region varchar)")
-    con.executemany("insert into phones values (?, ?, ?)", [(line, *pair) for line, pair in enumerate(pairs)])
-    rows = con.execute(
-        "select line, cdp_normalize_phone(raw, region), cdp_format_phone(cdp_normalize_phone(raw, region), 'national')"
-        " from phones order by line"
-    ).fetchall()
+    with duckdb.connect() as con:
+        register_phone_functions(con)
+        con.execute("create table phones (line integer, raw varchar, region varchar)")
+        con.executemany("insert into phones values (?, ?, ?)", [(line, *pair) for line, pair in enumerate(pairs)])
+        rows = con.execute(
+            "select line, cdp_normalize_phone(raw, region),"
+            " cdp_format_phone(cdp_normalize_phone(raw, region), 'national') from phones order by line"
+        ).fetchall()
     assert [(e164, national) for _, e164, national in rows] == [
         (normalize_phone(raw, region), format_phone(normalize_phone(raw, region), "national")) for raw, region in pairs
     ]
