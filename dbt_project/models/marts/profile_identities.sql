@@ -5,11 +5,8 @@
     attribute that may sit in several profiles, takes the profiles of the observations that show it. -#}
 with
 
-identifiers as (
-    select * from {{ ref('int_identifiers_classified') }}
-),
-
-linking_per_source as (
+{# Every identifier per source; the join below keeps the linking ones. #}
+identifiers_per_source as (
     select
         identifier_type,
         identifier_value,
@@ -24,17 +21,17 @@ linking_per_source as (
 linking as (
     select
         identifier_profiles.profile_id,
-        linking_per_source.identifier_type,
-        linking_per_source.identifier_value,
-        linking_per_source.source_label,
-        linking_per_source.first_seen_at,
-        linking_per_source.last_seen_at,
+        identifiers_per_source.identifier_type,
+        identifiers_per_source.identifier_value,
+        identifiers_per_source.source_label,
+        identifiers_per_source.first_seen_at,
+        identifiers_per_source.last_seen_at,
         true as is_link
-    from linking_per_source
+    from identifiers_per_source
     inner join {{ ref('int_identifier_profiles') }} as identifier_profiles
         on
-            linking_per_source.identifier_type = identifier_profiles.identifier_type
-            and linking_per_source.identifier_value = identifier_profiles.identifier_value
+            identifiers_per_source.identifier_type = identifier_profiles.identifier_type
+            and identifiers_per_source.identifier_value = identifier_profiles.identifier_value
     where identifier_profiles.is_link
 ),
 
@@ -48,7 +45,7 @@ non_linking as (
         max(observations.last_seen_at) as last_seen_at,
         false as is_link
     from {{ ref('int_identity_observations') }} as observations
-    inner join identifiers
+    inner join {{ ref('int_identifiers_classified') }} as identifiers
         on
             observations.identifier_type = identifiers.identifier_type
             and observations.identifier_value = identifiers.identifier_value
