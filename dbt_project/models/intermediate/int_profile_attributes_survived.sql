@@ -1,13 +1,17 @@
 {#-
     One row per profile: each standard attribute and each configured custom property survived by its rule
-    (config/profiles.yaml, var cdp_attributes), in a single group-by over the profile's records. Null values never
-    win: int_profile_records already nulls blank attributes, and blank custom properties are nulled here.
+    (config/profiles.yaml, var cdp_attributes), in a single group-by over the profile's records, numbered by time
+    first so each rule compares one integer. Null values never win: int_profile_records already nulls blank
+    attributes, and blank custom properties are nulled here.
 -#}
 {%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
 
 with records as (
 
-    select * from {{ ref('int_profile_records') }}
+    select
+        *,
+        {{ cdp.survivorship_record_order() }} as record_order
+    from {{ ref('int_profile_records') }}
     where profile_id is not null
 
 ),
