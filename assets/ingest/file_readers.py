@@ -97,8 +97,17 @@ def drop_temp_relations(con: duckdb.DuckDBPyConnection, *names: str) -> None:
 
 
 def drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Free what the readers scanned, once the records are staged."""
-    drop_temp_relations(con, LINES_VIEW, ROWS_TABLE, FILE_NAMES_TABLE)
+    """Free what the readers scanned, once the records are staged: views first, then the tables under them."""
+    drop_temp_relations(con, LINES_VIEW, ROWS_TABLE)
+    csv_relations = [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where starts_with(table_name, ?) "
+            "order by table_type = 'VIEW' desc, table_name",
+            [f"{ROWS_TABLE}_group_"],
+        ).fetchall()
+    ]
+    drop_temp_relations(con, *csv_relations, FILE_NAMES_TABLE)
 
 
 def read_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> list[str]:
@@ -185,33 +194,31 @@ def _read_csv_rows(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile])
     groups: dict[tuple[str, ...], list[LandingFile]] = {}
     for landing_file in files:
         groups.setdefault(_csv_header(landing_file.path), []).append(landing_file)
-    group_tables = []
+    _register_file_names(con, files)
+    drop_temp_relations(con, ROWS_TABLE)
+    group_views = []
     for index, (header, group) in enumerate(groups.items()):
-        table = f"{ROWS_TABLE}_group_{index}"
-        _read_csv_group(con, group, header, table)
-        group_tables.append(table)
-    con.execute(f"drop table if exists {ROWS_TABLE}")
-    if len(group_tables) == 1:
-        # The usual case, one header for all files: renamed, not copied.
-        con.execute(f"alter table {group_tables[0]} rename to {ROWS_TABLE}")
-        return _file_columns(con)
-    union = " union all by name ".join(f"select * from {table}" for table in group_tables)
-    con.execute(f"create temp table {ROWS_TABLE} as {union}")
-    for table in group_tables:
-        con.execute(f"drop table {table}")
+        view = f"{ROWS_TABLE}_group_{index}"
+        _read_csv_group(con, group, header, view)
+        group_views.append(view)
+    union = " union all by name ".join(f"select * from {view}" for view in group_views)
+    con.execute(f"create temp view {ROWS_TABLE} as {union}")
     return _file_columns(con)
 
 
 def _read_csv_group(
-    con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile], header: tuple[str, ...], table: str
+    con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile], header: tuple[str, ...], view: str
 ) -> None:
-    """Files sharing one header into `table`, with rows the reader cannot split kept as rejects."""
-    con.execute(f"drop table if exists {_REJECTS_TABLE}")
-    con.execute(f"drop table if exists {_REJECT_SCANS_TABLE}")
-    con.execute(f"drop table if exists {table}_scan")
+    """Files sharing one header into view `view`, with rows the reader cannot split kept as rejects.
+
+    The rows are scanned once into `<view>_scan`; the view numbers them from their row ids and a per-file offset,
+    so they are never copied again, nor sorted.
+    """
+    drop_temp_relations(con, view, f"{view}_scan", f"{view}_offsets", f"{view}_rejected", f"{view}_shifts",
+                        _REJECTS_TABLE, _REJECT_SCANS_TABLE)
     con.execute(
         f"""
-        create temp table {table}_scan as
+        create temp table {view}_scan as
         select * from read_csv(?, header = true, auto_detect = false, columns = ?, filename = true,
                                delim = ',', quote = '"', escape = '"', comment = '', ignore_errors = true,
                                store_rejects = true, rejects_table = '{_REJECTS_TABLE}',
@@ -219,55 +226,66 @@ def _read_csv_group(
         """,
         [_file_list(files), dict.fromkeys(header, "VARCHAR")],
     )
-    columns = list(header)
-    _register_file_names(con, files)
-    has_rejects = con.execute(f"select count(*) > 0 from {_REJECTS_TABLE}").fetchone()[0]
-    shift = (
-        """(select count(*) from rejected_positions as positions
-            where positions.filename = numbered.filename and positions.good_rows_before <= numbered.row_in_file)"""
-        if has_rejects
-        else "0"
-    )
-    # A rejected record is missing from the scan, so later records of its file sit one row higher than their
-    # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
     con.execute(
         f"""
-        create temp table {table} as
-        with numbered as (
-            select *, rowid - min(rowid) over (partition by filename) as row_in_file
-            from {table}_scan
-        ),
-        rejected as (
-            select scans.file_path as filename, rejects.line, rejects.csv_line,
-                   rejects.error_type, rejects.error_message
-            from {_REJECTS_TABLE} as rejects
-            join {_REJECT_SCANS_TABLE} as scans using (scan_id, file_id)
-        ),
-        rejected_positions as (
-            select filename, line,
-                   line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before
-            from (select distinct filename, line from rejected)
-        ),
-        good as (
-            select numbered.*, numbered.row_in_file + 2 + {shift} as _line
-            from numbered
-        ),
-        reject_per_line as (
-            select filename, line, any_value(csv_line) as csv_line,
-                   string_agg(distinct cast(error_type as varchar) || ': ' || error_message, '; ') as message
-            from rejected
-            group by filename, line
-        )
-        select {", ".join(quote_ident(name) for name in columns)}, names._file, good._line,
-               cast(null as varchar) as raw_text, cast(null as varchar) as _reject_reason
-        from good join {FILE_NAMES_TABLE} as names using (filename)
-        union all by name
-        select names._file, reject_per_line.line as _line, reject_per_line.csv_line as raw_text,
-               'not a well-formed CSV record: ' || reject_per_line.message as _reject_reason
-        from reject_per_line join {FILE_NAMES_TABLE} as names using (filename)
+        create temp table {view}_offsets as
+        select filename, min(rowid) as first_rowid from {view}_scan group by filename
         """
     )
-    con.execute(f"drop table {table}_scan")
+    # The rejects tables are replaced by the next group's scan: this group's rejected lines are kept, one row each.
+    con.execute(
+        f"""
+        create temp table {view}_rejected as
+        select scans.file_path as filename, rejects.line, any_value(rejects.csv_line) as csv_line,
+               string_agg(distinct cast(rejects.error_type as varchar) || ': ' || rejects.error_message, '; ')
+                   as message
+        from {_REJECTS_TABLE} as rejects
+        join {_REJECT_SCANS_TABLE} as scans using (scan_id, file_id)
+        group by scans.file_path, rejects.line
+        """
+    )
+    drop_temp_relations(con, _REJECTS_TABLE, _REJECT_SCANS_TABLE)
+    # A rejected record is missing from the scan, so later records of its file sit one row higher than their
+    # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
+    # `<view>_shifts` holds, per file, from which row on how many lines were rejected before it.
+    con.execute(
+        f"""
+        create temp table {view}_shifts as
+        select filename, good_rows_before, max(rejected_so_far) as shift
+        from (
+            select filename,
+                   line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
+                   row_number() over (partition by filename order by line) as rejected_so_far
+            from {view}_rejected
+        ) as positions
+        group by filename, good_rows_before
+        """
+    )
+    has_rejects = con.execute(f"select count(*) > 0 from {view}_rejected").fetchone()[0]
+    shift_join, shift = (
+        (f"asof left join {view}_shifts as shifts "
+         "on numbered.filename = shifts.filename and numbered.row_in_file >= shifts.good_rows_before",
+         "coalesce(shifts.shift, 0)")
+        if has_rejects
+        else ("", "0")
+    )
+    con.execute(
+        f"""
+        create temp view {view} as
+        with numbered as (
+            select scan.*, scan.rowid - offsets.first_rowid as row_in_file
+            from {view}_scan as scan join {view}_offsets as offsets using (filename)
+        )
+        select {", ".join(f"numbered.{quote_ident(name)}" for name in header)}, names._file,
+               numbered.row_in_file + 2 + {shift} as _line,
+               cast(null as varchar) as raw_text, cast(null as varchar) as _reject_reason
+        from numbered join {FILE_NAMES_TABLE} as names using (filename) {shift_join}
+        union all by name
+        select names._file, rejected.line as _line, rejected.csv_line as raw_text,
+               'not a well-formed CSV record: ' || rejected.message as _reject_reason
+        from {view}_rejected as rejected join {FILE_NAMES_TABLE} as names using (filename)
+        """
+    )
 
 
 def _file_columns(con: duckdb.DuckDBPyConnection) -> list[str]:

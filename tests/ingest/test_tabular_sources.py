@@ -106,6 +106,51 @@ def test_unsplittable_csv_records_are_quarantined_and_later_lines_keep_their_num
     assert counts.read == 6 and counts.balances()
 
 
+def test_line_numbers_hold_across_files_headers_and_runs_of_rejected_records(tmp_path, warehouse_path):
+    """Three CRM files in one batch, two of them sharing a header and one with an extra column: every loaded and
+    quarantined record keeps its own file's line, rejected records at the start, in a run, or at the end."""
+    landing = tmp_path / "landing"
+    (landing / "crm").mkdir(parents=True)
+    mapped = list(SOURCES["crm_profiles"].columns.values())
+    columns = ["crm_id", "email", "phone", "updated_at"] + [c for c in mapped if c not in
+                                                               ("crm_id", "email", "phone", "updated_at")]
+    empty = "," * (len(columns) - 4)
+
+    def good(crm_id, extra=""):
+        return f"{crm_id},{crm_id}@example.com,,2026-01-01T00:00:00Z{empty}{extra}\n"
+
+    def unsplittable(crm_id, extra=""):
+        return good(crm_id, extra + ",surplus,fields")
+
+    header = ",".join(columns) + "\n"
+    (landing / "crm/profiles_1.csv").write_text(
+        header + unsplittable("a1") + good("a2") + unsplittable("a3") + unsplittable("a4") + good("a5")
+    )
+    (landing / "crm/profiles_2.csv").write_text(header + good("b1") + good("b2") + good("b3"))
+    (landing / "crm/profiles_3.csv").write_text(
+        header.rstrip("\n") + ",shoe_size\n" + good("c1", ",40") + good("c2", ",41") + unsplittable("c3", ",42")
+    )
+    with open_warehouse(warehouse_path) as con:
+        counts = ingest_source(con, SOURCES["crm_profiles"], landing, CONFIG, LOADED_AT)
+        loaded = con.execute("select _file, _line, crm_id from raw.crm_profiles order by all").fetchall()
+        quarantined = con.execute(
+            "select _file, _line, split_part(reason, ':', 1) from raw.quarantine order by all"
+        ).fetchall()
+        left_behind = con.execute(
+            "select table_name from information_schema.tables where starts_with(table_name, 'ingest_')"
+        ).fetchall()
+    assert loaded == [
+        ("crm/profiles_1.csv", 3, "a2"), ("crm/profiles_1.csv", 6, "a5"),
+        ("crm/profiles_2.csv", 2, "b1"), ("crm/profiles_2.csv", 3, "b2"), ("crm/profiles_2.csv", 4, "b3"),
+        ("crm/profiles_3.csv", 2, "c1"), ("crm/profiles_3.csv", 3, "c2"),
+    ]
+    assert quarantined == [
+        ("crm/profiles_1.csv", line, "not a well-formed CSV record") for line in (2, 4, 5)
+    ] + [("crm/profiles_3.csv", 4, "not a well-formed CSV record")]
+    assert counts.read == 11 and counts.balances()
+    assert left_behind == []
+
+
 def test_mapped_parquet_store_orders_are_typed_and_bad_rows_quarantined(tmp_path, warehouse_path):
     path = tmp_path / "landing/woocommerce/orders_00001.parquet"
     path.parent.mkdir(parents=True)
