@@ -97,3 +97,17 @@ def test_phone_functions_match_the_library_directly() -> None:
     assert normalize_phone(None, "US") is None
     assert format_phone("+14155550199", "national") == "(415) 555-0199"
     assert format_phone("+14155550199", "nonsense") is None
+
+
+def test_an_order_without_its_line_1_fails_the_staging_tests(
+    tmp_path, invoke_dbt: Callable[..., object]
+) -> None:
+    """Models read an order's fields from its line 1 without ranking lines: staging's test guards that it exists."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        create_raw_tables(con)
+        insert(con, "shopify_order_lines", {"name": "#1", "lineitem_index": 1, "created_at": EARLY, "_line": 2})
+        insert(con, "shopify_order_lines", {"name": "#2", "lineitem_index": 2, "created_at": EARLY, "_line": 3})
+    dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
+    with pytest.raises(AssertionError, match=r"numbered_from_one_stg_shopify__order_lines_line_index.*: fail"):
+        invoke_dbt(path, tmp_path / "target", "build", "--select", "stg_shopify__order_lines", dbt_vars=dbt_vars)

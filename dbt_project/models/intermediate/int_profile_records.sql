@@ -41,12 +41,10 @@ crm_records as (
 ),
 
 shopify_first_lines as (
-    select *
-    from (
-        select *, row_number() over (partition by source_name, order_name order by line_index) as line_rank
-        from shopify_lines
-    ) as ranked
-    where line_rank = 1
+    {#- Every order has its line 1, the one with the order's fields (tested on the staging model): a filter,
+        not a window over every wide line. #}
+    select * from shopify_lines
+    where line_index = 1
 ),
 
 shopify_records as (
