@@ -65,20 +65,26 @@ def stage_lines(
         """
     )
     con.execute(f"create temp table {staged}_scan as {select_sql}", parameters or {})
-    con.execute(
-        f"""
-        create temp table {staged}_offsets as
-        select scan.filename, names._file, min(scan.rowid) as first_rowid
-        from {staged}_scan as scan join {FILE_NAMES_TABLE} as names using (filename)
-        group by scan.filename, names._file
-        """
-    )
+    _create_file_offsets(con, f"{staged}_scan", f"{staged}_offsets")
     con.execute(
         f"""
         create temp view {staged} as
         select offsets._file, scan.rowid - offsets.first_rowid + 1 as _line, scan.* exclude (filename, is_blank)
         from {staged}_scan as scan join {staged}_offsets as offsets using (filename)
         where not scan.is_blank
+        """
+    )
+
+
+def _create_file_offsets(con: duckdb.DuckDBPyConnection, scan: str, offsets: str) -> None:
+    """Table `offsets(filename, _file, first_rowid)`: where each file's rows start in table `scan`, which holds
+    them in scan order, so a row's place in its file is its row id minus its file's `first_rowid`."""
+    con.execute(
+        f"""
+        create temp table {offsets} as
+        select scan.filename, names._file, min(scan.rowid) as first_rowid
+        from {scan} as scan join {FILE_NAMES_TABLE} as names using (filename)
+        group by scan.filename, names._file
         """
     )
 
@@ -226,12 +232,7 @@ def _read_csv_group(
         """,
         [_file_list(files), dict.fromkeys(header, "VARCHAR")],
     )
-    con.execute(
-        f"""
-        create temp table {view}_offsets as
-        select filename, min(rowid) as first_rowid from {view}_scan group by filename
-        """
-    )
+    _create_file_offsets(con, f"{view}_scan", f"{view}_offsets")
     # The rejects tables are replaced by the next group's scan: this group's rejected lines are kept, one row each.
     con.execute(
         f"""
@@ -247,39 +248,37 @@ def _read_csv_group(
     drop_temp_relations(con, _REJECTS_TABLE, _REJECT_SCANS_TABLE)
     # A rejected record is missing from the scan, so later records of its file sit one row higher than their
     # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
-    # `<view>_shifts` holds, per file, from which row on how many lines were rejected before it.
-    con.execute(
-        f"""
-        create temp table {view}_shifts as
-        select filename, good_rows_before, max(rejected_so_far) as shift
-        from (
-            select filename,
-                   line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
-                   row_number() over (partition by filename order by line) as rejected_so_far
-            from {view}_rejected
-        ) as positions
-        group by filename, good_rows_before
-        """
-    )
-    has_rejects = con.execute(f"select count(*) > 0 from {view}_rejected").fetchone()[0]
-    shift_join, shift = (
-        (f"asof left join {view}_shifts as shifts "
-         "on numbered.filename = shifts.filename and numbered.row_in_file >= shifts.good_rows_before",
-         "coalesce(shifts.shift, 0)")
-        if has_rejects
-        else ("", "0")
-    )
+    # `<view>_shifts` holds, per file, from which row on how many lines were rejected before it; without rejects
+    # there is nothing to shift, and no table or join.
+    shift_join, shift = "", "0"
+    if con.execute(f"select count(*) > 0 from {view}_rejected").fetchone()[0]:
+        con.execute(
+            f"""
+            create temp table {view}_shifts as
+            select filename, good_rows_before, max(rejected_so_far) as shift
+            from (
+                select filename,
+                       line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
+                       row_number() over (partition by filename order by line) as rejected_so_far
+                from {view}_rejected
+            ) as positions
+            group by filename, good_rows_before
+            """
+        )
+        shift_join = (f"asof left join {view}_shifts as shifts "
+                      "on numbered.filename = shifts.filename and numbered.row_in_file >= shifts.good_rows_before")
+        shift = "coalesce(shifts.shift, 0)"
     con.execute(
         f"""
         create temp view {view} as
         with numbered as (
-            select scan.*, scan.rowid - offsets.first_rowid as row_in_file
+            select scan.*, offsets._file, scan.rowid - offsets.first_rowid as row_in_file
             from {view}_scan as scan join {view}_offsets as offsets using (filename)
         )
-        select {", ".join(f"numbered.{quote_ident(name)}" for name in header)}, names._file,
+        select {", ".join(f"numbered.{quote_ident(name)}" for name in header)}, numbered._file,
                numbered.row_in_file + 2 + {shift} as _line,
                cast(null as varchar) as raw_text, cast(null as varchar) as _reject_reason
-        from numbered join {FILE_NAMES_TABLE} as names using (filename) {shift_join}
+        from numbered {shift_join}
         union all by name
         select names._file, rejected.line as _line, rejected.csv_line as raw_text,
                'not a well-formed CSV record: ' || rejected.message as _reject_reason
