@@ -111,3 +111,37 @@ def test_an_order_without_its_line_1_fails_the_staging_tests(
     dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
     with pytest.raises(AssertionError, match=r"numbered_from_one_stg_shopify__order_lines_line_index.*: fail"):
         invoke_dbt(path, tmp_path / "target", "build", "--select", "stg_shopify__order_lines", dbt_vars=dbt_vars)
+
+
+def test_shopify_apostrophe_before_zips_phones_and_skus_is_dropped(
+    tmp_path, invoke_dbt: Callable[..., object]
+) -> None:
+    """Regression: Shopify's export writes `'75008` so a spreadsheet keeps leading zeros; the apostrophe stayed."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        create_raw_tables(con)
+        insert(con, "shopify_order_lines", {
+            "name": "#1", "lineitem_index": 1, "created_at": EARLY, "billing_zip": "'02134",
+            "billing_phone": "'+1 617 555 0100", "lineitem_sku": "'00123", "_line": 2,
+        })
+        insert(con, "shopify_order_lines", {
+            "name": "#2", "lineitem_index": 1, "created_at": EARLY, "billing_zip": " '75008 ",
+            "shipping_phone": "'0142685300", "lineitem_sku": "'", "_line": 3,
+        })
+        # A value without the apostrophe is kept as it is.
+        insert(con, "shopify_order_lines", {
+            "name": "#3", "lineitem_index": 1, "created_at": EARLY, "billing_zip": "SW1A 1AA",
+            "phone": "+44 20 7946 0958", "lineitem_sku": "MUG-01", "_line": 4,
+        })
+    dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
+    invoke_dbt(path, tmp_path / "target", "run", "--select", "stg_shopify__order_lines", dbt_vars=dbt_vars)
+    with duckdb.connect(str(path)) as con:
+        rows = con.execute(
+            "select order_name, billing_postal_code, phone_raw, sku from staging.stg_shopify__order_lines"
+            " order by order_name"
+        ).fetchall()
+    assert rows == [
+        ("#1", "02134", "+1 617 555 0100", "00123"),
+        ("#2", "75008", "0142685300", None),
+        ("#3", "SW1A 1AA", "+44 20 7946 0958", "MUG-01"),
+    ]

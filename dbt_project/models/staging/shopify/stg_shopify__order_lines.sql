@@ -1,6 +1,8 @@
 {#- One row per Shopify order line (web and POS): the latest version per (name, lineitem_index), with the
     order-level fields Shopify writes on the first line of an order filled onto every line of it.
-    A table, unlike the other staging models: five models read it, and its windows are too costly to repeat. -#}
+    A table, unlike the other staging models: five models read it, and its windows are too costly to repeat.
+    Shopify's export writes zips, phones and SKUs that could pass for numbers with a leading apostrophe (`'75008`,
+    `'+33 1 42 68 53 00`) so that a spreadsheet keeps their zeros; the apostrophe is no part of the value and goes. -#}
 {{ config(materialized='table') }}
 {%- set order_fields = [
     'email', 'financial_status', 'paid_at', 'fulfillment_status', 'fulfilled_at', 'accepts_marketing', 'currency',
@@ -48,7 +50,8 @@ final as (
         {{ cdp.regex_extract('order_note_attributes', 'customer_id:\\s*([A-Za-z0-9_\\-]+)') }}
             as shopify_customer_id,
         lower(trim(order_email)) as email,
-        nullif(trim(coalesce(order_phone, order_billing_phone, order_shipping_phone)), '') as phone_raw,
+        nullif(trim(ltrim(trim(coalesce(order_phone, order_billing_phone, order_shipping_phone)), '''')), '')
+            as phone_raw,
         coalesce(
             case when length(trim(order_billing_country)) = 2 then upper(trim(order_billing_country)) end,
             {{ cdp.default_phone_region('source_name') }}
@@ -57,7 +60,7 @@ final as (
         nullif(trim(coalesce(order_billing_address1, order_billing_street)), '') as billing_street,
         nullif(trim(order_billing_city), '') as billing_city,
         nullif(trim(order_billing_province), '') as billing_state,
-        nullif(trim(order_billing_zip), '') as billing_postal_code,
+        nullif(trim(ltrim(trim(order_billing_zip), '''')), '') as billing_postal_code,
         nullif(trim(order_billing_country), '') as billing_country,
         order_created_at as ordered_at,
         order_paid_at as paid_at,
@@ -79,7 +82,7 @@ final as (
         lower(coalesce(order_tags, '')) like '%subscription%' as is_subscription,
         order_location as pos_location,
         lineitem_name as product_name,
-        nullif(trim(lineitem_sku), '') as sku,
+        nullif(trim(ltrim(trim(lineitem_sku), '''')), '') as sku,
         lineitem_quantity as quantity,
         lineitem_price as price,
         coalesce(lineitem_discount, 0) as line_discount,
