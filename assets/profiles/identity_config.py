@@ -44,12 +44,17 @@ class Blocklist(_Strict):
     repeated_digit_phones: bool = True
 
 
+# `value_limits` key that sets a limit for values of every type.
+ANY_TYPE = "any"
+
+
 class IdentityConfig(_Strict):
     """The whole of config/identity.yaml."""
 
     default_phone_region: Annotated[str, pydantic.Field(pattern=REGION.pattern)] = "US"
     phone_region_by_source: dict[str, Annotated[str, pydantic.Field(pattern=REGION.pattern)]] = {}
     identifiers: dict[str, IdentifierRule]
+    value_limits: dict[str, dict[str, Annotated[int, pydantic.Field(ge=1)]]] = {}
     blocklist: Blocklist = Blocklist()
 
     @pydantic.field_validator("identifiers")
@@ -72,6 +77,36 @@ class IdentityConfig(_Strict):
                 raise ValueError(f"{name}.same_value_as: both {name} and {rule.same_value_as} must link records")
         return identifiers
 
+    @pydantic.model_validator(mode="after")
+    def _limits_name_linking_types(self) -> IdentityConfig:
+        linking = {name for name, rule in self.identifiers.items() if rule.links}
+        for value_type, seen_with in self.value_limits.items():
+            if value_type != ANY_TYPE and value_type not in linking:
+                raise ValueError(f"value_limits.{value_type}: not a linking identifier type of `identifiers`")
+            for other in seen_with:
+                if other not in linking or other == value_type:
+                    raise ValueError(
+                        f"value_limits.{value_type}.{other}: expected another linking identifier type of `identifiers`"
+                    )
+        return self
+
+    def value_limit_pairs(self) -> list[dict]:
+        """Every (value type, type seen with, limit) that applies: a pair listed under the value's own type, else
+        under `any`, else the `max_per_profile` of the type seen with (a strong id is its own limit)."""
+        linking = [name for name, rule in sorted(self.identifiers.items(), key=lambda item: item[1].priority)
+                   if rule.links]
+        pairs = []
+        for value_type in linking:
+            for other in linking:
+                if other == value_type:
+                    continue
+                limit = self.value_limits.get(value_type, {}).get(
+                    other, self.value_limits.get(ANY_TYPE, {}).get(other, self.identifiers[other].max_per_profile)
+                )
+                if limit is not None:
+                    pairs.append({"type": value_type, "seen_with": other, "max_values": limit})
+        return pairs
+
     def as_dbt_var(self) -> dict:
         """Var `cdp_identity`: plain dicts and lists; blocklisted values already in their compared form."""
         return {
@@ -81,6 +116,7 @@ class IdentityConfig(_Strict):
                 {"type": name, **rule.model_dump()}
                 for name, rule in sorted(self.identifiers.items(), key=lambda item: item[1].priority)
             ],
+            "value_limits": self.value_limit_pairs(),
             "blocklist": {
                 "any": sorted({value.strip().lower() for value in self.blocklist.any}),
                 "email": sorted({value.strip().lower() for value in self.blocklist.email}),

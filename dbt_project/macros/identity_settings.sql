@@ -103,3 +103,24 @@
         {%- endif %}
     )
 {%- endmacro %}
+
+{#- SQL: one row per (identifier type, type seen with) that has a value limit: a value of `identifier_type` seen
+    with more than `max_values` different values of `seen_with_type` links nothing (from `value_limits` and each
+    strong type's `max_per_profile`, expanded by assets/profiles/identity_config.py). -#}
+{% macro identity_value_limits_relation() -%}
+    {%- set pairs = cdp.identity_settings().get('value_limits', []) -%}
+    {%- if pairs | length == 0 %}
+    select
+        cast(null as varchar) as identifier_type,
+        cast(null as varchar) as seen_with_type,
+        cast(null as integer) as max_values
+    where 1 = 0
+    {%- endif %}
+    {%- for pair in pairs %}
+    select
+        {{ cdp.sql_literal(pair['type']) }} as identifier_type,
+        {{ cdp.sql_literal(pair['seen_with']) }} as seen_with_type,
+        cast({{ pair['max_values'] | int }} as integer) as max_values
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

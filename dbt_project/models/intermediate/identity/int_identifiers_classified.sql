@@ -1,6 +1,7 @@
 {#- One row per identifier (type, value): when it was seen, and whether it links records. An identifier seen
-    together with more values of a strong type than `max_per_profile` allows (a family email on two Shopify
-    customers, a shared device under two user ids) stays an attribute and never links. -#}
+    together with more values of another type than its value limit allows (a family email on two Shopify
+    customers, a shared device under two user ids, a shop's phone on twenty CRM rows) stays an attribute and
+    never links; `not_linking_reason` says which limit. -#}
 with
 
 rules as (
@@ -18,30 +19,38 @@ identifiers as (
     group by identifier_type, identifier_value
 ),
 
-{# Conflicts are found in two steps. First, candidates: every identifier against the values of each strong type
-    seen in its observations, all as 64-bit hashes, so the join and the aggregate over every observation row
-    (134 M at 10 M profiles) hold integers, not strings; min <> max of the value hashes keeps the few identifiers
-    that meet several values. Then, only for those, the values are counted exactly against max_per_profile. #}
-strong_observations as (
+{# A value seen with more values of another type than its limit allows (`value_limits`, and every strong type's
+    `max_per_profile`) is shared: a shop's phone on many CRM rows, a role address, a placeholder user id on many
+    devices, a family email on two Shopify customers. Found in two steps. First, candidates: every identifier
+    against the values of each limited type seen in its observations, all as 64-bit hashes, so the join and the
+    aggregate over every observation row (134 M at 10 M profiles) hold integers, not strings; min <> max of the
+    value hashes keeps the identifiers that meet two values or more. Then, only for those, the values are counted
+    exactly against the limit. #}
+limits as (
+    {{ cdp.identity_value_limits_relation() }}
+),
+
+seen_with_observations as (
     select
         hash(observations.observation_key) as observation_hash,
-        observations.identifier_type as strong_type,
-        hash(observations.identifier_value) as strong_value_hash
+        observations.identifier_type as seen_with_type,
+        hash(observations.identifier_value) as seen_with_value_hash
     from {{ ref('int_identity_observations') }} as observations
-    inner join rules on observations.identifier_type = rules.identifier_type
-    where rules.max_per_profile is not null
+    where observations.identifier_type in (select limits.seen_with_type from limits)
 ),
 
 candidate_hashes as (
     select
         hash(observations.identifier_type, observations.identifier_value) as identifier_hash,
-        strong_observations.strong_type
+        seen_with_observations.seen_with_type
     from {{ ref('int_identity_observations') }} as observations
-    inner join strong_observations
-        on hash(observations.observation_key) = strong_observations.observation_hash
-        and observations.identifier_type <> strong_observations.strong_type
-    group by hash(observations.identifier_type, observations.identifier_value), strong_observations.strong_type
-    having min(strong_observations.strong_value_hash) <> max(strong_observations.strong_value_hash)
+    inner join seen_with_observations
+        on hash(observations.observation_key) = seen_with_observations.observation_hash
+    inner join limits
+        on observations.identifier_type = limits.identifier_type
+        and seen_with_observations.seen_with_type = limits.seen_with_type
+    group by hash(observations.identifier_type, observations.identifier_value), seen_with_observations.seen_with_type
+    having min(seen_with_observations.seen_with_value_hash) <> max(seen_with_observations.seen_with_value_hash)
 ),
 
 candidate_rows as (
@@ -49,7 +58,7 @@ candidate_rows as (
         observations.observation_key,
         observations.identifier_type,
         observations.identifier_value,
-        candidate_hashes.strong_type
+        candidate_hashes.seen_with_type
     from {{ ref('int_identity_observations') }} as observations
     inner join candidate_hashes
         on hash(observations.identifier_type, observations.identifier_value) = candidate_hashes.identifier_hash
@@ -59,18 +68,30 @@ conflicts as (
     select
         candidate_rows.identifier_type,
         candidate_rows.identifier_value,
-        candidate_rows.strong_type as conflicting_type
+        candidate_rows.seen_with_type,
+        count(distinct seen_with.identifier_value) as seen_with_values,
+        max(limits.max_values) as max_values,
+        max(rules.priority) as seen_with_priority
     from candidate_rows
-    inner join {{ ref('int_identity_observations') }} as strong
-        on candidate_rows.observation_key = strong.observation_key
-        and candidate_rows.strong_type = strong.identifier_type
-    inner join rules on strong.identifier_type = rules.identifier_type
-    group by candidate_rows.identifier_type, candidate_rows.identifier_value, candidate_rows.strong_type
-    having count(distinct strong.identifier_value) > max(rules.max_per_profile)
+    inner join {{ ref('int_identity_observations') }} as seen_with
+        on candidate_rows.observation_key = seen_with.observation_key
+        and candidate_rows.seen_with_type = seen_with.identifier_type
+    inner join limits
+        on candidate_rows.identifier_type = limits.identifier_type
+        and candidate_rows.seen_with_type = limits.seen_with_type
+    inner join rules on candidate_rows.seen_with_type = rules.identifier_type
+    group by candidate_rows.identifier_type, candidate_rows.identifier_value, candidate_rows.seen_with_type
+    having count(distinct seen_with.identifier_value) > max(limits.max_values)
 ),
 
+{# An identifier over several limits is explained by the strongest type it conflicts with. #}
 conflicts_per_identifier as (
-    select identifier_type, identifier_value, min(conflicting_type) as conflicting_type
+    select
+        identifier_type,
+        identifier_value,
+        arg_min(seen_with_type, seen_with_priority) as conflicting_type,
+        arg_min(seen_with_values, seen_with_priority) as conflicting_values,
+        arg_min(max_values, seen_with_priority) as conflicting_limit
     from conflicts
     group by identifier_type, identifier_value
 ),
@@ -83,7 +104,10 @@ final as (
         coalesce(rules.is_linking_type, false) and conflicts_per_identifier.identifier_type is null as is_link,
         case
             when conflicts_per_identifier.identifier_type is not null
-                then {{ dbt.concat(["'shared by several '", "conflicting_type", "' values'"]) }}
+                then {{ dbt.concat([
+                    "'value limit: seen with '", "cast(conflicting_values as varchar)", "' '", "conflicting_type",
+                    "' values (limit '", "cast(conflicting_limit as varchar)", "')'"
+                ]) }}
             when not coalesce(rules.is_linking_type, false) then 'type does not link'
         end as not_linking_reason,
         identifiers.first_seen_at,

@@ -1,31 +1,27 @@
-{{ config(
-    pre_hook="{{ cdp.connected_components(ref('int_identity_nodes'), ref('int_identity_edges')) }}",
-    post_hook="{{ cdp.drop_connected_components_work() }}",
-) }}
-{#- One row per node: its connected component (transitive linking), computed set-based in SQL by the
-    connected_components macro in the pre_hook; the rounds it took are kept on every row for the run log. -#}
--- depends_on: {{ ref('int_identity_nodes') }}
--- depends_on: {{ ref('int_identity_edges') }}
+{#- One row per node: its profile's component once the over-merge guard has split components that held more values
+    of a type than `max_per_profile` allows (int_identity_component_splits); every other component is as linked.
+    The rounds of the connected-components run are kept on every row for the run log. -#}
 with
 
-labels as (
-    select * from {{ cdp.connected_components_work_relation('labels') }}
+unguarded as (
+    select * from {{ ref('int_identity_components_unguarded') }}
 ),
 
-stats as (
-    select * from {{ cdp.connected_components_work_relation('stats') }}
+splits as (
+    select * from {{ ref('int_identity_component_splits') }}
 ),
 
 final as (
     select
-        labels.node_id,
-        labels.component_id,
-        stats.rounds as resolution_rounds,
-        stats.jump_steps as resolution_jump_steps,
-        stats.edge_count as resolution_edge_count,
-        stats.seconds as resolution_seconds
-    from labels
-    cross join stats
+        unguarded.node_id,
+        coalesce(splits.component_id, unguarded.component_id) as component_id,
+        unguarded.component_id as unguarded_component_id,
+        unguarded.resolution_rounds,
+        unguarded.resolution_jump_steps,
+        unguarded.resolution_edge_count,
+        unguarded.resolution_seconds
+    from unguarded
+    left join splits on unguarded.node_id = splits.node_id
 )
 
 select * from final

@@ -2,8 +2,9 @@
     a CRM profile) or in Segment calls (each distinct combination of ids in events is one observation).
     A Shopify order also holds the anonymous and user ids of the Segment order events that name it
     (`properties.order_id`, Segment's e-commerce spec): the device that checked out, also as a guest.
-    Identifiers are normalized and junk values removed; an observation left without any identifier keeps one
-    row of type `source_record` so it still gets a profile. -#}
+    `record_count` is how many records the observation stands for (events of one combination of ids; an order or
+    a CRM row is one), the support of the links it makes. Identifiers are normalized and junk values removed; an
+    observation left without any identifier keeps one row of type `source_record` so it still gets a profile. -#}
 {%- set linkable = cdp.identity_types() -%}
 {%- set order_event_names = ['Order Completed', 'Order Updated', 'Order Refunded', 'Order Cancelled'] -%}
 with
@@ -35,7 +36,8 @@ event_id_sets as (
         phone_region,
         source_label,
         min(event_at) as first_seen_at,
-        max(event_at) as last_seen_at
+        max(event_at) as last_seen_at,
+        count(*) as record_count
     from {{ ref('stg_segment__events') }}
     group by 1, 2, 3, 4, 5, 6, 7
 ),
@@ -81,7 +83,8 @@ shopify_orders as (
         max(phone_raw) as phone_raw,
         max(phone_region) as phone_region,
         min(ordered_at) as first_seen_at,
-        max(ordered_at) as last_seen_at
+        max(ordered_at) as last_seen_at,
+        cast(1 as bigint) as record_count
     from shopify_lines
     group by source_name, order_name, source_label
 ),
@@ -95,7 +98,8 @@ store_orders as (
         max(phone_raw) as phone_raw,
         max(phone_region) as phone_region,
         min(ordered_at) as first_seen_at,
-        max(ordered_at) as last_seen_at
+        max(ordered_at) as last_seen_at,
+        cast(1 as bigint) as record_count
     from store_lines
     group by source_name, order_id, source_label
 ),
@@ -110,56 +114,65 @@ crm_records as (
         phone_raw,
         phone_region,
         coalesce(updated_at, _loaded_at) as first_seen_at,
-        coalesce(updated_at, _loaded_at) as last_seen_at
+        coalesce(updated_at, _loaded_at) as last_seen_at,
+        cast(1 as bigint) as record_count
     from crm_profiles
 ),
 
 phone_observations as (
-    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from event_observations
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at, record_count
+    from event_observations
     union all
-    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from shopify_orders
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at, record_count
+    from shopify_orders
     union all
-    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from store_orders
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at, record_count
+    from store_orders
     union all
-    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at from crm_records
+    select observation_key, source_label, phone_raw, phone_region, first_seen_at, last_seen_at, record_count
+    from crm_records
 ),
 
 identifiers as (
     select observation_key, source_label, 'anonymous_id' as identifier_type, anonymous_id as identifier_value,
-        first_seen_at, last_seen_at
+        first_seen_at, last_seen_at, record_count
     from event_observations
     union all
     {#- alias: previousId is the anonymous id being tied to the user (Segment's usual alias call). #}
-    select observation_key, source_label, 'anonymous_id', previous_id, first_seen_at, last_seen_at
+    select observation_key, source_label, 'anonymous_id', previous_id, first_seen_at, last_seen_at, record_count
     from event_observations
     where previous_id <> anonymous_id or anonymous_id is null
     union all
-    select observation_key, source_label, 'user_id', user_id, first_seen_at, last_seen_at from event_observations
+    select observation_key, source_label, 'user_id', user_id, first_seen_at, last_seen_at, record_count
+    from event_observations
     union all
-    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from event_observations
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at, record_count
+    from event_observations
     union all
-    select observation_key, source_label, 'shopify_customer_id', shopify_customer_id, first_seen_at, last_seen_at
+    select observation_key, source_label, 'shopify_customer_id', shopify_customer_id, first_seen_at, last_seen_at,
+        record_count
     from shopify_orders
     union all
-    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from shopify_orders
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at, record_count from shopify_orders
     union all
     select shopify_orders.observation_key, shopify_orders.source_label, order_event_ids.identifier_type,
-        order_event_ids.identifier_value, shopify_orders.first_seen_at, shopify_orders.last_seen_at
+        order_event_ids.identifier_value, shopify_orders.first_seen_at, shopify_orders.last_seen_at,
+        shopify_orders.record_count
     from shopify_orders
     inner join order_event_ids on shopify_orders.shopify_order_id = order_event_ids.shopify_order_id
     union all
     select observation_key, source_label, {{ dbt.concat(["source_label", "'_customer_id'"]) }}, store_customer_id,
-        first_seen_at, last_seen_at
+        first_seen_at, last_seen_at, record_count
     from store_orders
     union all
-    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from store_orders
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at, record_count from store_orders
     union all
-    select observation_key, source_label, 'crm_id', crm_id, first_seen_at, last_seen_at from crm_records
+    select observation_key, source_label, 'crm_id', crm_id, first_seen_at, last_seen_at, record_count from crm_records
     union all
-    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at from crm_records
+    select observation_key, source_label, 'email', email, first_seen_at, last_seen_at, record_count from crm_records
     union all
     select phone_observations.observation_key, phone_observations.source_label, 'phone', phones.phone_e164,
-        phone_observations.first_seen_at, phone_observations.last_seen_at
+        phone_observations.first_seen_at, phone_observations.last_seen_at, phone_observations.record_count
     from phone_observations
     inner join phones
         on phone_observations.phone_raw = phones.phone_raw and phone_observations.phone_region = phones.phone_region
@@ -176,13 +189,13 @@ kept as (
 ),
 
 all_observations as (
-    select observation_key, source_label, first_seen_at, last_seen_at from event_observations
+    select observation_key, source_label, first_seen_at, last_seen_at, record_count from event_observations
     union all
-    select observation_key, source_label, first_seen_at, last_seen_at from shopify_orders
+    select observation_key, source_label, first_seen_at, last_seen_at, record_count from shopify_orders
     union all
-    select observation_key, source_label, first_seen_at, last_seen_at from store_orders
+    select observation_key, source_label, first_seen_at, last_seen_at, record_count from store_orders
     union all
-    select observation_key, source_label, first_seen_at, last_seen_at from crm_records
+    select observation_key, source_label, first_seen_at, last_seen_at, record_count from crm_records
 ),
 
 observations_with_identifiers as (
@@ -196,7 +209,8 @@ without_identifiers as (
         'source_record' as identifier_type,
         all_observations.observation_key as identifier_value,
         all_observations.first_seen_at,
-        all_observations.last_seen_at
+        all_observations.last_seen_at,
+        all_observations.record_count
     from all_observations
     left join observations_with_identifiers as with_identifiers
         on all_observations.observation_key = with_identifiers.observation_key
