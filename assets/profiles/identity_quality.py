@@ -2,7 +2,9 @@
 
 Pairs are counted, never enumerated: a group of n records holds n * (n - 1) / 2 pairs, summed in SQL.
 Evaluated on key identifiers (anonymous_id, user_id, store customer ids, crm_id) and orders; shared emails and
-phones are ambiguous by design, so they are not ground-truth records here. Every key identifier and order the
+phones are ambiguous by design, so they are not ground-truth records here. A key identifier the ground truth lists
+under more than one person (a device two people used) is left out too: no resolver can place one record with both,
+so it would count against every resolution alike; `shared_records` counts them. Every key identifier and order the
 warehouse saw is measured, including those no data can link (a device that never identifies, a cash sale with
 no receipt contact, a CRM record holding only a household email): they count against recall.
 
@@ -51,6 +53,21 @@ def measure_identity_quality(
         )
     con.execute(
         """
+        create or replace temp table quality_shared as
+        select record_type, record_value from quality_truth
+        group by record_type, record_value having count(distinct person_id) > 1
+        """
+    )
+    shared_records = con.execute("select count(*) from quality_shared").fetchone()[0]
+    con.execute(
+        """
+        delete from quality_truth using quality_shared
+        where quality_truth.record_type = quality_shared.record_type
+            and quality_truth.record_value = quality_shared.record_value
+        """
+    )
+    con.execute(
+        """
         create or replace temp table quality_records as
         with predicted as (
             select identifier_type as record_type, identifier_value as record_value, min(profile_id) as profile_id
@@ -88,6 +105,7 @@ def measure_identity_quality(
         "correct_pairs": int(correct_pairs),
         "records": int(records),
         "unresolved_records": int(unresolved),
+        "shared_records": int(shared_records),
     }
 
 
