@@ -16,6 +16,7 @@ from connectors.sources.demo_store.crm import CrmProfiles
 from connectors.sources.demo_store.event_defects import corrupt_event
 from connectors.sources.demo_store.events import draw_event_budget, person_event_lines
 from connectors.sources.demo_store.ground_truth import ChunkTruth, part_path
+from connectors.sources.demo_store.hostile import HostilePlan
 from connectors.sources.demo_store.orders import plan_orders
 from connectors.sources.demo_store.persons import draw_persons
 from connectors.sources.demo_store.shopify import ShopifyExport
@@ -71,7 +72,11 @@ def generate_chunk(job: ChunkJob) -> dict[str, KindCounts]:
     woo = WooOrders(landing, job.chunk, writer_rngs[2], job.malformed_rate, defects)
     crm = CrmProfiles(landing, job.chunk, writer_rngs[3], job.malformed_rate, defects)
     truth = ChunkTruth(truth_dir, job.chunk)
+    hostile = HostilePlan(
+        random.Random(f"demo-store/{job.seed}/chunk/{job.chunk}/hostile"), job.chunk, job.first_pid, job.persons
+    )
     for person in draw_persons(rng, job.first_pid, job.persons, catalog):
+        hostile.recruit(person)
         orders, alive = plan_orders(person, rng, catalog)
         for order in orders:
             if order.channel == "woo":

@@ -4,7 +4,8 @@
 apart by the separator: `1985-04-12` (ISO, year-month-day), `04/12/1985` (US, month/day/year) and
 `12.04.1985` (German, day.month.year). `updated_at` is ISO-8601 with an offset. About 3% of CRM persons appear
 twice under different `crm_id`s (an older duplicate record). A CRM record nearly always holds an email (99%;
-some of those are junk), 80% a phone. Defects: `missing_all_identifiers` (no crm_id,
+some of those are junk), 80% a phone; an employee in a `shared_business_phone` incident always has the company's
+phone there, and a `device_chain` member their second email (hostile.py). Defects: `missing_all_identifiers` (no crm_id,
 email or phone), `unparseable_updated_at`.
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from connectors.sources.demo_store.persons import Person, written_email, written_phone
+from connectors.sources.demo_store.hostile import written_business_phone
+from connectors.sources.demo_store.persons import Person, exact_phone, written_email, written_phone
 from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, iso_seconds
 from connectors.sources.demo_store.writers import CsvFile, DefectLog
 
@@ -81,10 +83,8 @@ class CrmProfiles:
             crm_id,
             person.first_name,
             person.last_name,
-            written_email(person, rng) if with_contacts and rng.random() < P_CRM_EMAIL else "",
-            written_phone(person, rng, country_on_record=True)
-            if with_contacts and rng.random() < 0.8
-            else "",
+            self._email(person) if with_contacts and rng.random() < P_CRM_EMAIL else "",
+            self._phone(person) if with_contacts and (rng.random() < 0.8 or person.crm_phone[1]) else "",
             _birthday(person, rng) if rng.random() < 0.7 else "",
             person.street,
             place.city,
@@ -101,6 +101,23 @@ class CrmProfiles:
             rng.choice(_STORES[person.country]),
             iso_seconds(updated_at, person.zone),
         ]
+
+    def _email(self, person: Person) -> str:
+        if person.crm_email:  # a second address of the person's, kept in the CRM only (a device chain's link)
+            person.note_identifier("email", person.crm_email)
+            person.note_hostile("email", person.crm_email)
+            return person.crm_email
+        return written_email(person, self._rng)
+
+    def _phone(self, person: Person) -> str:
+        if person.crm_phone[1]:  # the employer's switchboard, shared by every employee's CRM row
+            written = written_business_phone(person.crm_phone, self._rng)
+            person.note_identifier("phone", written)
+            person.note_hostile("phone", written)
+            return written
+        if person.crm_email:  # a device chain's member: their own phone, as typed at the counter
+            return exact_phone(person, self._rng, national=True)
+        return written_phone(person, self._rng, country_on_record=True)
 
     def _write_malformed(self, person: Person) -> None:
         rng = self._rng

@@ -23,7 +23,9 @@ from connectors.sources.demo_store.segment_lines import NEVER, SegmentLines
 from connectors.sources.demo_store.timestamps import AS_OF_EPOCH
 from connectors.sources.demo_store.web_activity import (
     browse_sessions,
+    hostile_device_calls,
     identify_devices,
+    note_hostile_devices,
     order_events,
     plan_devices,
 )
@@ -61,6 +63,8 @@ def person_event_lines(
     out = SegmentLines(rng, person)
     devices = plan_devices(person, rng)
     account_since = identify_devices(person, rng, devices, orders, out)
+    if person.hostile_attack:
+        hostile_device_calls(person, rng, devices, out)
     web_orders = sum(1 for order in orders if order.channel == "web")
     order_events(person, rng, devices, orders, out, with_product_views=budget >= 8 * web_orders)
     windows = consent_windows(person, rng)
@@ -86,6 +90,8 @@ def person_event_lines(
     if person.has_account and account_since < NEVER:
         person.note_identifier("user_id", person.shopify_customer_id)
         person.note_identifier("shopify_customer_id", person.shopify_customer_id)
+    if person.hostile_attack:
+        note_hostile_devices(person, devices, account_since)
     lines = [pair for pair in out.lines if pair[0] < AS_OF_EPOCH]
     lines.sort(key=itemgetter(0))
     return [line for _, line in lines]

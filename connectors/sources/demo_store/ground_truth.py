@@ -6,6 +6,13 @@
 - `orders.csv.gz` (`source,order_id,person_id`): every valid order, guest and POS orders included.
 - `persons.csv.gz`: one row per person with the hidden truth (household, BG/NBD rate and dropout, alive).
 - `malformed.csv.gz` (`file,line,defect`): every deliberately malformed record.
+- `hostile.csv.gz` (`attack,incident,id_type,id_value,person_id`): every hostile value written (hostile.py), once
+  per person who wrote it: the attack class, the incident (values of one incident were planted together), the
+  value exactly as written. A company phone or role address is a shared value: `identities.csv.gz` lists it under
+  each person who wrote it, as it does a family email. Made-up emails, fictional or invalid phones and
+  placeholders are nobody's identifier and are left out of `identities.csv.gz`, like the junk. A device chain's
+  rows are each member's user id, and for every member after the first the second email and the borrowed device
+  (which `identities.csv.gz` lists under its owner only: the member who borrowed it typed on it once).
 Each chunk writes gzip parts; gzip members concatenate, so joining them is a byte copy.
 """
 
@@ -21,6 +28,7 @@ from connectors.sources.demo_store.writers import GzipText, csv_text, gzip_bytes
 IDENTITIES_HEADER = ("person_id", "id_type", "id_value")
 ORDERS_HEADER = ("source", "order_id", "person_id")
 MALFORMED_HEADER = ("file", "line", "defect")
+HOSTILE_HEADER = ("attack", "incident", "id_type", "id_value", "person_id")
 PERSONS_HEADER = (
     "person_id",
     "household_id",
@@ -47,6 +55,7 @@ TRUTH_TABLES = {
     "orders": ORDERS_HEADER,
     "persons": PERSONS_HEADER,
     "malformed": MALFORMED_HEADER,
+    "hostile": HOSTILE_HEADER,
 }
 PARTS_DIR = ".parts"
 
@@ -57,15 +66,15 @@ def part_path(ground_truth_dir: Path, table: str, part: str) -> Path:
 
 
 class ChunkTruth:
-    """One chunk's identities, orders and persons parts (the defect log is a separate `DefectLog`)."""
+    """One chunk's identities, orders, persons and hostile parts (the defect log is a separate `DefectLog`)."""
 
     def __init__(self, ground_truth_dir: Path, chunk: int) -> None:
         part = f"{chunk:05d}"
         self._files = [
             GzipText(part_path(ground_truth_dir, table, part))
-            for table in ("identities", "orders", "persons")
+            for table in ("identities", "orders", "persons", "hostile")
         ]
-        self._identities, self._orders, self._persons = (file.text for file in self._files)
+        self._identities, self._orders, self._persons, self._hostile = (file.text for file in self._files)
 
     def write_person(self, person: Person, orders: list[Order], alive: bool) -> None:
         """Write the person's identifiers, valid orders and hidden attributes."""
@@ -85,6 +94,11 @@ class ChunkTruth:
                     ]
                 )
             )
+        if person.hostile_values:
+            attack, incident = person.hostile_attack, person.hostile_incident
+            self._hostile.write(
+                csv_text([(attack, incident, id_type, value, person_id) for id_type, value in person.hostile_values])
+            )
         self._persons.write(
             f"{person_id},{person.household_id},{person.country},{person.is_known:d},{person.is_web:d},"
             f"{person.has_account:d},{person.buyer:d},{person.orders_per_year:.4f},"
@@ -94,7 +108,7 @@ class ChunkTruth:
         )
 
     def close(self) -> None:
-        """Close the three part files."""
+        """Close the four part files."""
         for file in self._files:
             file.close()
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from connectors.sources.demo_store import locales
 from connectors.sources.demo_store.catalog import CATEGORY_BY_NAME, Catalog, Product
 from connectors.sources.demo_store.locales import UTC, Place, Zone
 from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, HISTORY_DAYS, START_EPOCH
+
+if TYPE_CHECKING:
+    from connectors.sources.demo_store.hostile import DeviceChain
 
 P_ANONYMOUS_ONLY = 0.20
 P_WEB_GIVEN_KNOWN = 0.85
@@ -73,6 +77,17 @@ class Person:
         "open_rate",
         "click_rate",
         "identifiers",
+        "hostile_attack",
+        "hostile_incident",
+        "hostile_values",
+        "decoy_email",
+        "decoy_phone",
+        "decoy_rate",
+        "decoy_is_identifier",
+        "crm_email",
+        "crm_phone",
+        "placeholder_user_id",
+        "device_chain",
     )
 
     def __init__(self, pid: int) -> None:
@@ -102,10 +117,26 @@ class Person:
         self.staple: Product | None = None
         self.subscriber = False
         self.identifiers: dict[tuple[str, str], None] = {}
+        # A role in a hostile incident (hostile.py), and the hostile values written: none for most persons.
+        self.hostile_attack = ""
+        self.hostile_incident = ""
+        self.hostile_values: dict[tuple[str, str], None] = {}
+        self.decoy_email = ""
+        self.decoy_phone = ("", "")
+        self.decoy_rate = 0.0
+        self.decoy_is_identifier = False
+        self.crm_email = ""
+        self.crm_phone = ("", "")
+        self.placeholder_user_id = ""
+        self.device_chain: DeviceChain | None = None
 
     def note_identifier(self, id_type: str, value: str) -> None:
         """Record an identifier value exactly as a source wrote it (deduplicated, in first-seen order)."""
         self.identifiers[(id_type, value)] = None
+
+    def note_hostile(self, id_type: str, value: str) -> None:
+        """Record a hostile value the person wrote, for `ground_truth/hostile.csv.gz`."""
+        self.hostile_values[(id_type, value)] = None
 
 
 def _phone_number(pid: int, rng: random.Random, country: str) -> tuple[str, str]:
@@ -251,7 +282,13 @@ def _draw_details(person: Person, rng: random.Random, catalog: Catalog) -> None:
 
 
 def written_email(person: Person, rng: random.Random) -> str:
-    """The person's email as one source writes it: mostly clean, sometimes upper case, padded or junk."""
+    """The person's email as one source writes it: mostly clean, sometimes upper case, padded or junk; a member
+    of a hostile incident may type its decoy instead."""
+    if person.decoy_email and rng.random() < person.decoy_rate:
+        person.note_hostile("email", person.decoy_email)
+        if person.decoy_is_identifier:
+            person.note_identifier("email", person.decoy_email)
+        return person.decoy_email
     email = person.email
     draw = rng.random()
     if email is None or draw < P_JUNK_IDENTIFIER:
@@ -277,22 +314,40 @@ _DE_INTERNATIONAL = ("+49 {p} {s}", "0049{p}{s}", "+49{p}{s}")
 
 
 def written_phone(person: Person, rng: random.Random, country_on_record: bool) -> str:
-    """The phone as one source writes it; national formats only where the record also carries a country."""
+    """The phone as one source writes it; national formats only where the record also carries a country. A member
+    of a hostile incident may type its decoy (a fictional or invalid number, nobody's identifier) instead."""
+    if person.decoy_phone[1] and rng.random() < person.decoy_rate:
+        country_code, digits = person.decoy_phone
+        written = _formatted_phone(country_code, digits, country_on_record and rng.random() < 0.55, rng)
+        person.note_hostile("phone", written)
+        return written
     draw = rng.random()
     if not person.phone_national:
         return rng.choice(JUNK_PHONES) if draw < 0.1 else ""
     if draw < P_JUNK_IDENTIFIER:
         return rng.choice(JUNK_PHONES)
-    digits = person.phone_national
-    national = country_on_record and draw < 0.55
-    if person.phone_cc == "1":
-        pattern = rng.choice(_US_NATIONAL if national else _US_INTERNATIONAL)
-        written = pattern.format(a=digits[:3], e=digits[3:6], l=digits[6:])
-    else:
-        pattern = rng.choice(_DE_NATIONAL if national else _DE_INTERNATIONAL)
-        written = pattern.format(p=digits[:3], s=digits[3:])
+    written = _formatted_phone(person.phone_cc, person.phone_national, country_on_record and draw < 0.55, rng)
     person.note_identifier("phone", written)
     return written
+
+
+def exact_phone(person: Person, rng: random.Random, national: bool) -> str:
+    """The person's own phone, never junk: national (the record carries the country) or with `+` and the
+    country code; for a link that must hold as written (a device chain's, hostile.py)."""
+    if national:
+        written = _formatted_phone(person.phone_cc, person.phone_national, True, rng)
+    else:
+        written = f"+{person.phone_cc}{person.phone_national}"
+    person.note_identifier("phone", written)
+    return written
+
+
+def _formatted_phone(country_code: str, digits: str, national: bool, rng: random.Random) -> str:
+    if country_code == "1":
+        pattern = rng.choice(_US_NATIONAL if national else _US_INTERNATIONAL)
+        return pattern.format(a=digits[:3], e=digits[3:6], l=digits[6:])
+    pattern = rng.choice(_DE_NATIONAL if national else _DE_INTERNATIONAL)
+    return pattern.format(p=digits[:3], s=digits[3:])
 
 
 def birthday_iso(person: Person) -> str:

@@ -2,7 +2,8 @@
 
 A device is one browser or app install, known by its `anonymousId`; once it is identified, its calls carry
 the person's `userId` as well. Server-side sources (the email/SMS/push provider, the Customer Hub, the shop
-backend) send `userId` only, in UTC.
+backend) send `userId` only, in UTC. A device with a `placeholder_user_id` (a broken integration, hostile.py)
+sends that placeholder as `userId` on its calls until it is identified.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import random
 
 from connectors.sources.demo_store.locales import UTC, Zone
 from connectors.sources.demo_store.persons import Person, event_zone, written_email
-from connectors.sources.demo_store.timestamps import segment_time_fields
+from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, segment_time_fields
 
 NEVER = float("inf")
 _WEB_LIBRARY = '"library":{"name":"analytics.js","version":"2.11.1"}'
@@ -33,7 +34,17 @@ _USER_AGENTS = (
 class Device:
     """One browser or app install of a person; `identified_at` is when it starts sending `userId`."""
 
-    __slots__ = ("anonymous_id", "context", "zone", "start", "identified_at", "is_app", "used")
+    __slots__ = (
+        "anonymous_id",
+        "context",
+        "zone",
+        "start",
+        "identified_at",
+        "is_app",
+        "used",
+        "placeholder_user_id",
+        "sent_placeholder",
+    )
 
     def __init__(self, rng: random.Random, person: Person, start: float, is_app: bool) -> None:
         hex_id = f"{rng.getrandbits(128):032x}"
@@ -55,6 +66,9 @@ class Device:
         self.identified_at = NEVER
         self.is_app = is_app
         self.used = False
+        # A broken integration's userId on the device's calls before it is identified (hostile.py).
+        self.placeholder_user_id = ""
+        self.sent_placeholder = False
 
 
 class SegmentLines:
@@ -78,6 +92,9 @@ class SegmentLines:
         device.used = True
         if t >= device.identified_at:
             return f'{self._user_ids}"anonymousId":"{device.anonymous_id}",'
+        if device.placeholder_user_id:
+            device.sent_placeholder = device.sent_placeholder or t < AS_OF_EPOCH
+            return f'"userId":"{device.placeholder_user_id}","anonymousId":"{device.anonymous_id}",'
         return f'"anonymousId":"{device.anonymous_id}",'
 
     def device_track(self, device: Device, t: float, event: str, properties: str) -> None:

@@ -5,7 +5,8 @@ when they sign up or first check out (an `identify` with userId + anonymousId, o
 devices when they log in there. Known persons without an account identify with traits only (no userId: a
 newsletter sign-up, a guest checkout) on each device. A device that never identifies cannot be tied to its
 person by any data, so it stays rare: `P_DEVICE_NEVER_IDENTIFIES` of the devices of known web persons (before
-the as-of date); the ground truth still lists such a device under its person.
+the as-of date); the ground truth still lists such a device under its person. Hostile incidents (hostile.py) add
+a placeholder userId on a device, and a device chain member's identify on another member's device.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import random
 
 from connectors.sources.demo_store.catalog import Catalog
 from connectors.sources.demo_store.orders import STATUS_VOIDED, Order
-from connectors.sources.demo_store.persons import Person, birthday_iso, written_email, written_phone
+from connectors.sources.demo_store.persons import Person, birthday_iso, exact_phone, written_email, written_phone
 from connectors.sources.demo_store.segment_lines import BACKEND_CONTEXT, NEVER, Device, SegmentLines
 from connectors.sources.demo_store.timestamps import AS_OF_EPOCH
 
@@ -42,7 +43,11 @@ def _traits(person: Person, rng: random.Random, full: bool) -> str:
     if not full:
         return json.dumps(traits, ensure_ascii=False, separators=(",", ":"))
     with_address = rng.random() < 0.4
-    if rng.random() < 0.5:
+    # A device chain's member gives their phone on their account (autofilled, as +1...), so the chain reaches
+    # their user id.
+    if person.device_chain is not None:
+        traits["phone"] = exact_phone(person, rng, national=False)
+    elif rng.random() < 0.5:
         traits["phone"] = written_phone(person, rng, country_on_record=with_address)
     if rng.random() < 0.7:
         traits["firstName"] = person.first_name
@@ -107,6 +112,34 @@ def identify_devices(
                     device, device.identified_at, _traits(person, rng, full=False), with_user_id=True
                 )
     return signed_up
+
+
+def hostile_device_calls(person: Person, rng: random.Random, devices: list[Device], out: SegmentLines) -> None:
+    """A placeholder userId on the person's first device; a device chain member's one identify, with their
+    second email and no userId, on the previous member's device (hostile.py)."""
+    if person.placeholder_user_id:
+        devices[0].placeholder_user_id = person.placeholder_user_id
+    borrowed = person.device_chain.last_device if person.device_chain is not None else None
+    if borrowed is not None and person.crm_email:
+        start = max(borrowed.start, person.first_seen)
+        when = start + rng.random() * max(1.0, AS_OF_EPOCH - start)
+        if when < AS_OF_EPOCH:
+            traits = json.dumps({"email": person.crm_email}, separators=(",", ":"))
+            out.identify(borrowed, when, traits, with_user_id=False)
+            person.note_identifier("email", person.crm_email)
+            person.note_hostile("email", person.crm_email)
+            person.note_hostile("anonymous_id", borrowed.anonymous_id)
+
+
+def note_hostile_devices(person: Person, devices: list[Device], account_since: float) -> None:
+    """After the person's events: the placeholder their device sent, and a chain member's user id and first
+    device (the next member borrows it)."""
+    if devices[0].sent_placeholder:
+        person.note_hostile("user_id", devices[0].placeholder_user_id)
+    chain = person.device_chain
+    if chain is not None and account_since < NEVER:
+        person.note_hostile("user_id", person.shopify_customer_id)
+        chain.last_device = devices[0]
 
 
 def _device_at(devices: list[Device], rng: random.Random, t: float, identified: bool) -> Device:
