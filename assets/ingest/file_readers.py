@@ -1,7 +1,8 @@
 """Reading landing files into temporary tables inside DuckDB, keeping each record's file and line.
 
 Line numbers come from scan order: with `preserve_insertion_order` a scan of several files inserts each file's
-records contiguously and in file order, so a record's line is its row id minus the first row id of its file.
+records contiguously and in file order, so a record's place in its file is its row id minus the first row id of its
+file; for CSV, `csv_line_numbers` turns that place into the physical line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.ingest.csv_line_numbers import create_csv_line_view
 from connectors.sources.landing_zone import LandingFile
 from connectors.warehouse.duckdb_file import quote_ident, quote_text
 
@@ -77,12 +79,12 @@ def stage_lines(
 
 
 def _create_file_offsets(con: duckdb.DuckDBPyConnection, scan: str, offsets: str) -> None:
-    """Table `offsets(filename, _file, first_rowid)`: where each file's rows start in table `scan`, which holds
-    them in scan order, so a row's place in its file is its row id minus its file's `first_rowid`."""
+    """Table `offsets(filename, _file, first_rowid, row_count)`: where each file's rows start in table `scan`, which
+    holds them in scan order, so a row's place in its file is its row id minus its file's `first_rowid`."""
     con.execute(
         f"""
         create temp table {offsets} as
-        select scan.filename, names._file, min(scan.rowid) as first_rowid
+        select scan.filename, names._file, min(scan.rowid) as first_rowid, count(*) as row_count
         from {scan} as scan join {FILE_NAMES_TABLE} as names using (filename)
         group by scan.filename, names._file
         """
@@ -218,10 +220,10 @@ def _read_csv_group(
     """Files sharing one header into view `view`, with rows the reader cannot split kept as rejects.
 
     The rows are scanned once into `<view>_scan`; the view numbers them from their row ids and a per-file offset,
-    so they are never copied again, nor sorted.
+    so they are never copied again, nor sorted (see `csv_line_numbers` for the lines of records spanning lines).
     """
-    drop_temp_relations(con, view, f"{view}_scan", f"{view}_offsets", f"{view}_rejected", f"{view}_shifts",
-                        _REJECTS_TABLE, _REJECT_SCANS_TABLE)
+    drop_temp_relations(con, view, f"{view}_ranked", f"{view}_scan", f"{view}_offsets", f"{view}_rejected",
+                        f"{view}_shifts", f"{view}_feeds", _REJECTS_TABLE, _REJECT_SCANS_TABLE)
     con.execute(
         f"""
         create temp table {view}_scan as
@@ -246,45 +248,7 @@ def _read_csv_group(
         """
     )
     drop_temp_relations(con, _REJECTS_TABLE, _REJECT_SCANS_TABLE)
-    # A rejected record is missing from the scan, so later records of its file sit one row higher than their
-    # line: a good record's line is its row in the file plus the header plus the rejected lines before it.
-    # `<view>_shifts` holds, per file, from which row on how many lines were rejected before it; without rejects
-    # there is nothing to shift, and no table or join.
-    shift_join, shift = "", "0"
-    if con.execute(f"select count(*) > 0 from {view}_rejected").fetchone()[0]:
-        con.execute(
-            f"""
-            create temp table {view}_shifts as
-            select filename, good_rows_before, max(rejected_so_far) as shift
-            from (
-                select filename,
-                       line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
-                       row_number() over (partition by filename order by line) as rejected_so_far
-                from {view}_rejected
-            ) as positions
-            group by filename, good_rows_before
-            """
-        )
-        shift_join = (f"asof left join {view}_shifts as shifts "
-                      "on numbered.filename = shifts.filename and numbered.row_in_file >= shifts.good_rows_before")
-        shift = "coalesce(shifts.shift, 0)"
-    con.execute(
-        f"""
-        create temp view {view} as
-        with numbered as (
-            select scan.*, offsets._file, scan.rowid - offsets.first_rowid as row_in_file
-            from {view}_scan as scan join {view}_offsets as offsets using (filename)
-        )
-        select {", ".join(f"numbered.{quote_ident(name)}" for name in header)}, numbered._file,
-               numbered.row_in_file + 2 + {shift} as _line,
-               cast(null as varchar) as raw_text, cast(null as varchar) as _reject_reason
-        from numbered {shift_join}
-        union all by name
-        select names._file, rejected.line as _line, rejected.csv_line as raw_text,
-               'not a well-formed CSV record: ' || rejected.message as _reject_reason
-        from {view}_rejected as rejected join {FILE_NAMES_TABLE} as names using (filename)
-        """
-    )
+    create_csv_line_view(con, view, _file_list(files), header, FILE_NAMES_TABLE)
 
 
 def _file_columns(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -187,3 +187,20 @@ def test_mapping_to_a_column_the_files_do_not_have_names_source_and_column(tmp_p
     path.write_text("crm_id,mail\nc1,a@example.com\n")
     with open_warehouse(warehouse_path) as con, pytest.raises(ValueError, match=r"crm_profiles.*'email'"):
         ingest_source(con, SOURCES["crm_profiles"], tmp_path / "landing", CONFIG, LOADED_AT)
+
+
+def test_shopify_lines_after_a_note_spanning_lines_keep_their_physical_line(tmp_path, warehouse_path):
+    """Regression: after an order note with a newline, every line was numbered one line too early."""
+    write_shopify(tmp_path / "landing/shopify/orders_export_1.csv", [
+        first_line("#1001", Notes="leave it\nat the door"), next_line("#1001"),
+        first_line("#1002", Id="5002"), next_line("#1002", **{"Lineitem price": "ten"}),
+    ])
+    with open_warehouse(warehouse_path) as con:
+        ingest_source(con, SOURCES["shopify_orders"], tmp_path / "landing", CONFIG, LOADED_AT)
+        loaded = con.execute("select name, lineitem_index, _line from raw.shopify_order_lines order by all").fetchall()
+        quarantined = con.execute("select _line, reason from raw.quarantine order by _line").fetchall()
+    # line 1 the header, lines 2-3 the first line of #1001 with its note, line 4 its second line
+    assert loaded == [("#1001", 1, 2), ("#1001", 2, 4)]
+    assert quarantined == [
+        (5, "order #1002: its line 6 was quarantined"), (6, "Lineitem price: expected a number, got 'ten'"),
+    ]
