@@ -20,7 +20,7 @@ from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 CORE_MODELS = (
     "path:models/staging path:models/intermediate/identity int_phone_numbers_normalized int_profile_records "
-    "events orders order_lines products profile_identities identity_merges"
+    "events orders order_lines products profile_identities identity_merges identity_guards"
 )
 DAY = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -145,7 +145,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         shopify_line("#1008", 1, DAY, id=9001, email="dave@example.com", total=12),
     ])
     warehouse.insert("crm_profiles", [
-        {"crm_id": "crm-1", "email": "bob@example.com", "phone": "(415) 555-0199", "country": "US",
+        {"crm_id": "crm-1", "email": "bob@example.com", "phone": "(415) 246-8135", "country": "US",
          "updated_at": DAY, "source_name": "crm_profiles", "source_label": "crm"},
         {"crm_id": "crm-2", "phone": "+49 151 23456789", "country": "DE", "updated_at": DAY,
          "source_name": "crm_profiles", "source_label": "crm"},
@@ -153,7 +153,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
     warehouse.insert("store_order_lines", [
         # The WooCommerce store is German (phone_region_by_source): a US customer writes +1 or 001 ...
         {"order_id": "w1", "line_id": "1", "customer_id": "0", "email": "bob.other@example.com",
-         "phone": "001 415 555 0199", "ordered_at": DAY, "source_name": "woocommerce_orders",
+         "phone": "001 415 246 8135", "ordered_at": DAY, "source_name": "woocommerce_orders",
          "source_label": "woocommerce", "order_total": 30, "line_total": 30, "quantity": 1},
         {"order_id": "w2", "line_id": "1", "customer_id": "0", "email": "noemail@example.com",
          "phone": "000-000-0000", "ordered_at": DAY, "source_name": "woocommerce_orders",
@@ -221,7 +221,7 @@ def test_blocklisted_junk_email_links_nobody(store: Warehouse) -> None:
 
 def test_phone_normalized_by_phonenumbers_links_crm_and_store_order(store: Warehouse) -> None:
     crm = store.profile_of("crm_id", "crm-1")
-    assert store.profile_of("phone", "+14155550199") == crm
+    assert store.profile_of("phone", "+14152468135") == crm
     assert store.query("select profile_id from marts.orders where order_id = 'w1'") == [(crm,)]
     assert store.profile_of("phone", "+10000000000") is None
 

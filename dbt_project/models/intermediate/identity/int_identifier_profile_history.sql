@@ -147,40 +147,83 @@ changes as (
     where previous_profile_id is null or previous_profile_id <> profile_id
 ),
 
-merged_profiles as (
-    select distinct
-        previous_profile_id,
-        profile_id
-    from changes
-    where change_kind = 'merge'
-),
-
 merged_nodes as (
     select
         changes.node_id,
         changes.previous_profile_id,
-        changes.identifier_type,
-        changes.identifier_value,
-        members.priority
+        members.component_id
     from changes
     inner join members on changes.node_id = members.node_id
     where changes.change_kind = 'merge'
 ),
 
-crossing_edges as (
-    {#- The linking identifier of a merge: an identifier of the merged profile with an edge leaving it. #}
+{# The identifier that bridged a merged profile P into its survivor: the identifiers at the ends of a kept link (one
+    inside the component, not cut by the over-merge guard) from an identifier of P to one outside P. #}
+merged_neighbours as (
     select
         merged_nodes.previous_profile_id,
-        merged_nodes.identifier_type,
-        merged_nodes.identifier_value,
-        merged_nodes.priority
+        merged.identifier_type as merged_type,
+        merged.identifier_value as merged_value,
+        merged.priority as merged_priority,
+        neighbour.node_id,
+        neighbour.identifier_type,
+        neighbour.identifier_value,
+        neighbour.priority,
+        neighbour.previous_profile_id as neighbour_previous_profile_id,
+        neighbour.component_id
     from merged_nodes
     inner join edges on merged_nodes.node_id in (edges.src, edges.dst)
-    inner join members as other_end
-        on other_end.node_id = case when merged_nodes.node_id = edges.src then edges.dst else edges.src end
+    inner join members as merged on merged_nodes.node_id = merged.node_id
+    inner join members as neighbour
+        on neighbour.node_id = case when merged_nodes.node_id = edges.src then edges.dst else edges.src end
     where
-        other_end.previous_profile_id is null
-        or other_end.previous_profile_id <> merged_nodes.previous_profile_id
+        neighbour.component_id = merged_nodes.component_id
+        and (neighbour.previous_profile_id is null or neighbour.previous_profile_id <> merged_nodes.previous_profile_id)
+),
+
+{# A new identifier next to P that is also linked to another existing profile was seen with both: the bridge. #}
+new_bridges as (
+    select distinct
+        merged_neighbours.previous_profile_id,
+        merged_neighbours.node_id
+    from merged_neighbours
+    inner join {{ ref('int_identity_edges') }} as far_edges
+        on merged_neighbours.node_id in (far_edges.src, far_edges.dst)
+    inner join members as far
+        on far.node_id = case
+            when merged_neighbours.node_id = far_edges.src then far_edges.dst else far_edges.src
+        end
+    where
+        merged_neighbours.neighbour_previous_profile_id is null
+        and far.component_id = merged_neighbours.component_id
+        and far.previous_profile_id is not null
+        and far.previous_profile_id <> merged_neighbours.previous_profile_id
+),
+
+{# Candidates, best first: (1) a link straight from P to another existing profile, named by its stronger end, both
+    being already known; (2) a new identifier seen with P and with another existing profile; (3) any new identifier
+    next to P, when the bridge is further along a chain of new identifiers. #}
+bridge_candidates as (
+    select
+        previous_profile_id,
+        1 as bridge_kind,
+        case when merged_priority <= priority then merged_type else identifier_type end as identifier_type,
+        case when merged_priority <= priority then merged_value else identifier_value end as identifier_value,
+        least(merged_priority, priority) as priority
+    from merged_neighbours
+    where neighbour_previous_profile_id is not null
+    union all
+    select
+        merged_neighbours.previous_profile_id,
+        case when new_bridges.node_id is not null then 2 else 3 end as bridge_kind,
+        merged_neighbours.identifier_type,
+        merged_neighbours.identifier_value,
+        merged_neighbours.priority
+    from merged_neighbours
+    left join new_bridges
+        on merged_neighbours.previous_profile_id = new_bridges.previous_profile_id
+        and merged_neighbours.node_id = new_bridges.node_id
+    where merged_neighbours.neighbour_previous_profile_id is null
 ),
 
 linking_identifiers as (
@@ -192,9 +235,9 @@ linking_identifiers as (
         select
             *,
             row_number() over (
-                partition by previous_profile_id order by priority, identifier_value
+                partition by previous_profile_id order by bridge_kind, priority, identifier_value
             ) as link_rank
-        from crossing_edges
+        from bridge_candidates
     ) as ranked
     where link_rank = 1
 ),
