@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -13,7 +13,8 @@ from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
-AT = datetime(2026, 2, 1, 12, tzinfo=UTC)
+AT = datetime(2026, 2, 1, 12, tzinfo=UTC)  # the load time of every record, and when #1, #2 and 77 were placed
+OLD = datetime(2024, 1, 10, 9, tzinfo=UTC)  # #3, #4 and 78 were placed two years before they were loaded
 CORE_MODELS = (
     "path:models/staging path:models/intermediate/identity int_phone_numbers_normalized int_profile_records "
     "events orders order_lines products profile_identities identity_merges"
@@ -40,7 +41,8 @@ def build(path: Path, target: Path, *extra: str) -> None:
 
 @pytest.fixture(scope="module")
 def marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """A refunded web order, a cancelled POS order, a WooCommerce order and a page view, built twice."""
+    """A partly refunded web order, a cancelled POS order, a WooCommerce order and a page view, placed when they
+    were loaded; old orders: refunded, voided, cancelled and refunded, a cancelled WooCommerce one; built twice."""
     root = tmp_path_factory.mktemp("marts")
     path = root / "warehouse.duckdb"
     con = duckdb.connect(str(path))
@@ -57,6 +59,19 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     insert(con, "store_order_lines", {"source_name": "woocommerce_orders", "source_label": "woocommerce",
            "_line": 2, "order_id": "77", "line_id": "1", "customer_id": "9", "ordered_at": AT, "order_total": 12,
            "line_total": 12, "quantity": 3, "product_id": "p1", "status": "completed"})
+    insert(con, "shopify_order_lines", {**shop, "name": "#3", "lineitem_index": 1, "_line": 5, "created_at": OLD,
+           "paid_at": OLD + timedelta(minutes=5), "fulfilled_at": OLD + timedelta(days=2, hours=6),
+           "email": "c@example.com", "total": 40, "refunded_amount": 40, "financial_status": "refunded",
+           "source": "web", "lineitem_quantity": 1, "lineitem_price": 40})
+    insert(con, "shopify_order_lines", {**shop, "name": "#4", "lineitem_index": 1, "_line": 6, "created_at": OLD,
+           "cancelled_at": OLD + timedelta(hours=1), "email": "d@example.com", "total": 60, "refunded_amount": 0,
+           "financial_status": "voided", "source": "web", "lineitem_quantity": 2, "lineitem_price": 30})
+    insert(con, "shopify_order_lines", {**shop, "name": "#5", "lineitem_index": 1, "_line": 7, "created_at": OLD,
+           "cancelled_at": OLD + timedelta(hours=2), "email": "e@example.com", "total": 50, "refunded_amount": 50,
+           "financial_status": "refunded", "source": "web", "lineitem_quantity": 1, "lineitem_price": 50})
+    insert(con, "store_order_lines", {"source_name": "woocommerce_orders", "source_label": "woocommerce",
+           "_line": 3, "order_id": "78", "line_id": "1", "customer_id": "10", "ordered_at": OLD,
+           "order_total": 20, "line_total": 20, "quantity": 1, "status": "cancelled"})
     insert(con, "catalog_products", {"source_name": "catalog", "source_label": "catalog", "_line": 2,
            "product_id": "p1", "sku": "S1", "category": "Mugs", "price": 10})
     insert(con, "events", {"source_name": "segment_events", "source_label": "web", "_line": 1, "message_id": "e1",
@@ -81,7 +96,11 @@ def test_orders_of_every_store_in_one_shape_with_refunds_and_cancellations(marts
     assert [tuple(float(v) if hasattr(v, "as_tuple") else v for v in row) for row in rows] == [
         ("#1", "web", 25.0, 20.0, 5.0, False, False, False, 3),
         ("#2", "pos", 0.0, 0.0, 0.0, True, True, True, 1),
+        ("#3", "web", 40.0, 0.0, 40.0, False, False, False, 1),
+        ("#4", "web", 60.0, 0.0, 0.0, True, False, False, 2),
+        ("#5", "web", 50.0, 0.0, 50.0, True, False, False, 1),
         ("77", "woocommerce", 12.0, 12.0, 0.0, False, False, False, 3),
+        ("78", "woocommerce", 20.0, 0.0, 0.0, True, False, False, 1),
     ]
     lines = query(marts[0], "select order_line_key, product_id, category, line_total from marts.order_lines"
                             " order by 1")
@@ -89,14 +108,18 @@ def test_orders_of_every_store_in_one_shape_with_refunds_and_cancellations(marts
         ("shopify_orders:order:#1:line:1", "p1", "Mugs", 20.0),
         ("shopify_orders:order:#1:line:2", None, None, 5.0),
         ("shopify_orders:order:#2:line:1", None, None, 0.0),
+        ("shopify_orders:order:#3:line:1", None, None, 40.0),
+        ("shopify_orders:order:#4:line:1", None, None, 60.0),
+        ("shopify_orders:order:#5:line:1", None, None, 50.0),
         ("woocommerce_orders:order:77:line:1", "p1", "Mugs", 12.0),
+        ("woocommerce_orders:order:78:line:1", None, None, 20.0),
     ]
 
 
 def test_order_events_are_synthesized_once_with_deterministic_ids(marts: tuple[Path, Path]) -> None:
     counts = dict(query(marts[0], "select metric_name, count(*) from marts.events group by 1"))
-    assert counts == {"Viewed Page": 1, "Placed Order": 3, "Ordered Product": 4, "Refunded Order": 1,
-                      "Cancelled Order": 1}
+    assert counts == {"Viewed Page": 1, "Placed Order": 7, "Ordered Product": 8, "Refunded Order": 3,
+                      "Cancelled Order": 4}
     placed = query(
         marts[0],
         "select event_id, value, properties->>'$.source', properties->>'$.discount_code' from marts.events"
@@ -105,6 +128,39 @@ def test_order_events_are_synthesized_once_with_deterministic_ids(marts: tuple[P
     assert placed == [(
         query(marts[0], "select md5('shopify_orders:order:#1:placed')")[0][0], 25.0, "web", "WELCOME"
     )]
+
+
+def test_refund_and_cancellation_events_take_the_source_times_never_the_load_time(
+    marts: tuple[Path, Path],
+) -> None:
+    """Regression: a refund's event time was its load time, so a two-year-old order's refund looked like today's."""
+    rows = query(marts[0], "select properties->>'$.order_id', metric_name, event_at from marts.events"
+                           " where metric_name in ('Refunded Order', 'Cancelled Order') order by 1, 2")
+    assert rows == [
+        ("#1", "Refunded Order", AT),  # placed at AT: no later time in the export
+        ("#2", "Cancelled Order", AT),
+        ("#3", "Refunded Order", OLD + timedelta(days=2, hours=6)),  # its fulfilment, the latest time it carries
+        ("#4", "Cancelled Order", OLD + timedelta(hours=1)),  # its Cancelled at
+        ("#5", "Cancelled Order", OLD + timedelta(hours=2)),
+        ("#5", "Refunded Order", OLD + timedelta(hours=2)),  # cancelled and refunded: its last time is the cancel
+        ("78", "Cancelled Order", OLD),  # WooCommerce's mapping carries only the order's time
+    ]
+
+
+def test_order_events_of_each_order_add_up_to_its_net_total(marts: tuple[Path, Path]) -> None:
+    """Placed - Refunded - Cancelled per order is the net_total historic value sums; totals by hand from the fixture."""
+    signed = query(marts[0], """
+        select properties->>'$.order_id',
+            sum(case metric_name when 'Placed Order' then value else -value end)
+        from marts.events where metric_name in ('Placed Order', 'Refunded Order', 'Cancelled Order')
+        group by 1 order by 1""")
+    # #1 25 - 5; #2 0 - 0; #3 40 - 40 refunded; #4 60 - 60 voided; #5 50 - 50 refunded - 0 left to cancel;
+    # 77 12; 78 20 - 20 cancelled.
+    assert signed == [
+        ("#1", 20.0), ("#2", 0.0), ("#3", 0.0), ("#4", 0.0), ("#5", 0.0), ("77", 12.0), ("78", 0.0),
+    ]
+    net = query(marts[0], "select order_id, cast(net_total as double) from marts.orders order by 1")
+    assert net == signed
 
 
 def test_full_refresh_rebuilds_the_same_marts(marts: tuple[Path, Path]) -> None:

@@ -7,7 +7,12 @@
 {#- One row per event: Segment track/page/screen calls and the order events synthesized from the stores
     (Placed Order, Ordered Product, Refunded Order, Cancelled Order), each with its profile. Incremental: a run
     adds what was loaded since the last one per source, and rewrites the events of identifiers and profiles
-    the latest identity resolution moved, so no event keeps a merged profile_id. -#}
+    the latest identity resolution moved, so no event keeps a merged profile_id.
+    An order's events add up to its net_total: Placed Order is worth the total (kept when the order is later
+    cancelled, as Klaviyo keeps it), Refunded Order the refunds, and Cancelled Order what the cancellation takes
+    off beyond them (total less refunds), so Placed - Refunded - Cancelled is what the customer kept paying.
+    A refund has no date in the exports: it takes the order's updated_at, the latest time the source records for
+    the order, never the load time, which would make an old order's refund look like today's activity. -#}
 {%- set number = cdp.type_double() -%}
 with
 
@@ -100,14 +105,15 @@ tracked as (
 {%- set order_properties = [
     ('order_id', 'order_id'), ('source', 'source'), ('is_pos', 'is_pos'), ('is_subscription', 'is_subscription'),
     ('tags', 'tags'), ('item_count', 'item_count'), ('discount_code', 'discount_code'),
-    ('total', 'cast(total as ' ~ number ~ ')'), ('currency', 'currency'),
+    ('total', 'cast(total as ' ~ number ~ ')'), ('currency', 'currency'), ('is_cancelled', 'is_cancelled'),
 ] %}
 
 order_events as (
     {%- for metric, suffix, at, amount, condition in [
         ('Placed Order', 'placed', 'ordered_at', 'total', 'true'),
-        ('Refunded Order', 'refunded', '_loaded_at', 'refunded_amount', 'refunded_amount > 0'),
-        ('Cancelled Order', 'cancelled', 'coalesce(cancelled_at, _loaded_at)', 'total', 'is_cancelled'),
+        ('Refunded Order', 'refunded', 'updated_at', 'refunded_amount', 'refunded_amount > 0'),
+        ('Cancelled Order', 'cancelled', 'coalesce(cancelled_at, updated_at)', 'total - refunded_amount',
+            'is_cancelled'),
     ] %}
         select
             {{ dbt.hash(dbt.concat(["order_key", "':" ~ suffix ~ "'"])) }} as event_id,

@@ -1,4 +1,11 @@
-{#- One row per order of every store and the POS, one shape: totals, refunds, cancellation, profile. -#}
+{#- One row per order of every store and the POS, one shape: totals, refunds, cancellation, profile.
+    A cancelled order (Shopify's `Cancelled at`, or a cancelled or voided status) is worth nothing: its net_total
+    is 0 whatever was refunded, since a voided payment was never captured and a cancellation refunds the rest;
+    any other order is worth its total less its refunds. updated_at is the latest time the source records for the
+    order, never the load time: a refund carries no date in these exports, and its event takes this time. -#}
+{%- set is_cancelled -%}
+    (all_orders.cancelled_at is not null or coalesce(all_orders.status in ('cancelled', 'canceled', 'voided'), false))
+{%- endset %}
 with
 
 shopify_lines as (
@@ -22,6 +29,8 @@ shopify_orders as (
         source_name,
         max(source_label) as source_label,
         min(ordered_at) as ordered_at,
+        max(paid_at) as paid_at,
+        max(fulfilled_at) as fulfilled_at,
         max(case when cancelled_at is not null then 'cancelled' else financial_status end) as status,
         max(currency) as currency,
         max(order_total) as total,
@@ -48,6 +57,8 @@ store_orders as (
         source_name,
         max(source_label) as source_label,
         min(ordered_at) as ordered_at,
+        cast(null as timestamp with time zone) as paid_at,
+        cast(null as timestamp with time zone) as fulfilled_at,
         max(status) as status,
         max(currency) as currency,
         max(order_total) as total,
@@ -84,17 +95,29 @@ final as (
         all_orders.status,
         all_orders.currency,
         cast(coalesce(all_orders.total, 0) as decimal(18, 2)) as total,
-        cast(coalesce(all_orders.total, 0) - coalesce(all_orders.refunded_amount, 0) as decimal(18, 2)) as net_total,
+        cast(
+            case when {{ is_cancelled }} then 0
+                else coalesce(all_orders.total, 0) - coalesce(all_orders.refunded_amount, 0)
+            end as decimal(18, 2)
+        ) as net_total,
         cast(coalesce(all_orders.refunded_amount, 0) as decimal(18, 2)) as refunded_amount,
-        all_orders.cancelled_at is not null
-        or coalesce(all_orders.status in ('cancelled', 'canceled', 'voided'), false) as is_cancelled,
+        {{ is_cancelled }} as is_cancelled,
         all_orders.is_pos,
         all_orders.is_subscription,
         coalesce(all_orders.total, 0) = 0 as is_zero_value,
         cast(all_orders.item_count as integer) as item_count,
         all_orders.tags,
         all_orders.discount_code,
+        all_orders.paid_at,
+        all_orders.fulfilled_at,
         all_orders.cancelled_at,
+        -- greatest() is null when any argument is in some warehouses (Snowflake, BigQuery): hence the coalesces.
+        greatest(
+            all_orders.ordered_at,
+            coalesce(all_orders.paid_at, all_orders.ordered_at),
+            coalesce(all_orders.fulfilled_at, all_orders.ordered_at),
+            coalesce(all_orders.cancelled_at, all_orders.ordered_at)
+        ) as updated_at,
         all_orders._file,
         all_orders._line,
         all_orders._loaded_at
