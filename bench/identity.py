@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from assets.profiles.identity_quality import measure_identity_quality
-from bench.measurements import BenchRun, IdentityQuality, IdentityResolutionRun
+from bench.measurements import BenchRun, GuardCount, IdentityQuality, IdentityResolutionRun
 from bench.stages import IDENTITY_STAGE, MARTS_STAGE
 from connectors.warehouse.duckdb_file import open_warehouse, qualified
 
 RUNS_TABLE = "int_identity_resolution_runs"
+GUARDS_TABLE = "identity_guards"
+# The limited type a guard's reason names: `seen with 20 email values`, `would join 2 user_id values`.
+_LIMITED_TYPE = r"(?:seen with|would join) [0-9]+ ([a-z_]+) values"
 
 
 def read_identity_run(run: BenchRun, warehouse: Path) -> None:
@@ -22,9 +25,11 @@ def read_identity_run(run: BenchRun, warehouse: Path) -> None:
             run.identity_run_note = f"not available: no table {RUNS_TABLE} (did dbt intermediate fail?)"
             return
         row = con.execute(
-            "select node_count, edge_count, component_count, rounds, jump_steps, seconds "
-            f"from {qualified(schemas[0][0], RUNS_TABLE)} order by run_started_at desc limit 1"
+            "select node_count, edge_count, component_count, rounds, jump_steps, seconds, identifiers_demoted, "
+            f"components_split, links_cut from {qualified(schemas[0][0], RUNS_TABLE)} "
+            "order by run_started_at desc limit 1"
         ).fetchone()
+        run.guard_counts = _guard_counts(con)
     if row is None:
         run.identity_run_note = f"not available: {RUNS_TABLE} is empty"
         return
@@ -32,6 +37,21 @@ def read_identity_run(run: BenchRun, warehouse: Path) -> None:
     for stage in run.stages:
         if stage.name == IDENTITY_STAGE:
             stage.rows = run.identity_run.node_count
+
+
+def _guard_counts(con) -> list[GuardCount]:
+    """Decisions of each over-merge guard by identifier type and limited type; none when the mart is missing."""
+    schemas = con.execute(
+        "select table_schema from information_schema.tables where table_name = ?", [GUARDS_TABLE]
+    ).fetchall()
+    if not schemas:
+        return []
+    rows = con.execute(
+        f"select guard, identifier_type, regexp_extract(reason, ?, 1), count(*) from "
+        f"{qualified(schemas[0][0], GUARDS_TABLE)} group by all order by 1, 4 desc, 2, 3",
+        [_LIMITED_TYPE],
+    ).fetchall()
+    return [GuardCount(*row) for row in rows]
 
 
 def measure_quality(run: BenchRun, warehouse: Path, identities_csv: Path, orders_csv: Path) -> None:

@@ -58,6 +58,19 @@ class IdentityResolutionRun:
     rounds: int
     jump_steps: int | None
     seconds: float | None
+    identifiers_demoted: int | None = None
+    components_split: int | None = None
+    links_cut: int | None = None
+
+
+@dataclass
+class GuardCount:
+    """How often one over-merge guard acted on one identifier type, for one limited type (`marts.identity_guards`)."""
+
+    guard: str
+    identifier_type: str
+    limited_type: str
+    decisions: int
 
 
 @dataclass
@@ -87,6 +100,7 @@ class BenchRun:
     reference_rows: dict[str, int] = field(default_factory=dict)
     identity_run: IdentityResolutionRun | None = None
     identity_run_note: str = _DBT_NOT_FINISHED
+    guard_counts: list[GuardCount] = field(default_factory=list)
     quality: IdentityQuality | None = None
     quality_note: str = _DBT_NOT_FINISHED
     finished: bool = False

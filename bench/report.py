@@ -100,8 +100,16 @@ def _headline_lines(run: BenchRun) -> list[str]:
         lines.append(
             f"- Identity resolution: {resolved.rounds} rounds ({_number(resolved.jump_steps)} pointer-jump steps), "
             f"{resolved.node_count:,} identifiers, {resolved.edge_count:,} edges, "
-            f"{resolved.component_count:,} profiles, {_number(resolved.seconds, 1)} s in the components model"
+            f"{resolved.component_count:,} profiles, {_number(resolved.seconds, 1)} s in the components model; "
+            f"guards: {_number(resolved.identifiers_demoted)} identifiers demoted by value limits, "
+            f"{_number(resolved.links_cut)} links cut in {_number(resolved.components_split)} components by "
+            "profile limits"
         )
+        if run.guard_counts:
+            lines += ["", "Over-merge guards (`marts.identity_guards`), by guard, identifier and limited type:",
+                      "", "| guard | identifier type | limited type | decisions |", "|---|---|---|---:|"]
+            lines += [f"| {count.guard} | {count.identifier_type} | {count.limited_type} | {count.decisions:,} |"
+                      for count in run.guard_counts]
     else:
         lines.append(f"- Identity resolution: {run.identity_run_note}")
     return lines

@@ -78,7 +78,6 @@ def split_components(edges: pa.Table) -> pa.Table:
         root = find(node)
         smallest[root] = min(smallest.get(root, node), node)
     nodes = sorted(parent)
-    return pa.table(
-        {"node_id": pa.array(nodes, pa.int64()), "component_id": pa.array([smallest[find(n)] for n in nodes], pa.int64())},
-        schema=SPLIT_SCHEMA,
-    )
+    pieces = [smallest[find(node)] for node in nodes]
+    return pa.table({"node_id": pa.array(nodes, pa.int64()), "component_id": pa.array(pieces, pa.int64())},
+                    schema=SPLIT_SCHEMA)
