@@ -128,6 +128,11 @@ def test_order_events_are_synthesized_once_with_deterministic_ids(marts: tuple[P
     assert placed == [(
         query(marts[0], "select md5('shopify_orders:order:#1:placed')")[0][0], 25.0, "web", "WELCOME"
     )]
+    # A cancelled order keeps its Placed Order, which says so for metrics that leave cancelled orders out.
+    cancelled = query(marts[0], "select properties->>'$.order_id', properties->>'$.is_cancelled' from marts.events"
+                                " where metric_name = 'Placed Order' order by 1")
+    assert cancelled == [("#1", "false"), ("#2", "true"), ("#3", "false"), ("#4", "true"), ("#5", "true"),
+                         ("77", "false"), ("78", "true")]
 
 
 def test_refund_and_cancellation_events_take_the_source_times_never_the_load_time(

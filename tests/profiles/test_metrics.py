@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from assets.profiles.metrics_config import load_metrics_config
+from orchestration.settings import PROJECT_ROOT
 
 METRIC_MODELS = "metric_events metric_daily"
 INJECTION = "'); drop table marts.events; --"
@@ -212,3 +213,32 @@ def test_quotes_and_backslashes_in_filter_values_stay_literals(warehouse_path: P
 
     assert query(warehouse_path, "select count(*) from marts.metric_events") == [(0,)]
     assert query(warehouse_path, "select count(*) from marts.events") == [(len(EVENTS),)]
+
+
+def test_shipped_metrics_count_a_cancelled_order_as_placed_but_not_as_bought(
+    warehouse_path: Path, run_dbt, create_stand_in
+) -> None:
+    """config/metrics.yaml: the all-revenue metric keeps every Placed Order (gross); the metric of orders a customer
+    bought and kept leaves out cancelled and voided ones, whose Placed Order events say is_cancelled."""
+    kept = {"source": "web", "is_pos": False, "is_subscription": False, "total": 40, "is_cancelled": False}
+    con = duckdb.connect(str(warehouse_path))
+    create_stand_in(con, "marts.events", [
+        {"event_id": "kept", "profile_id": "p1", "metric_name": "Placed Order", "event_at": START, "value": 40.0,
+         "properties": json.dumps(kept)},
+        {"event_id": "voided", "profile_id": "p1", "metric_name": "Placed Order", "event_at": START, "value": 60.0,
+         "properties": json.dumps({**kept, "total": 60, "is_cancelled": True})},
+        {"event_id": "voided:cancelled", "profile_id": "p1", "metric_name": "Cancelled Order", "event_at": START,
+         "value": 60.0, "properties": json.dumps({**kept, "total": 60, "is_cancelled": True})},
+    ])
+    con.close()
+    shipped = load_metrics_config(PROJECT_ROOT / "config").as_dbt_var()
+
+    run_dbt("run", "--select", "metric_events", dbt_vars={"cdp_attributes": {}, "cdp_metrics": shipped})
+
+    rows = set(query(warehouse_path, "select metric_name, event_id, value from marts.metric_events"
+                                     " where metric_name like 'Placed Order%'"))
+    assert rows == {
+        ("Placed Order (all revenue)", "kept", 40.0),
+        ("Placed Order (all revenue)", "voided", 60.0),
+        ("Placed Order excl. POS, subscriptions and $0", "kept", 40.0),
+    }

@@ -28,6 +28,7 @@ def test_shipped_metrics_include_revenue_without_pos_subscriptions_and_free_orde
         ("is_pos", "not_equals", True, "boolean"),
         ("is_subscription", "not_equals", True, "boolean"),
         ("total", "greater_than", 0, "number"),
+        ("is_cancelled", "not_equals", True, "boolean"),
     ]
 
 
