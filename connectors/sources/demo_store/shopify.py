@@ -3,10 +3,11 @@
 As in the real export, order-level columns are filled on the first line of an order only; later lines carry
 `Name` and the line-item columns (`Lineitem *`, `Vendor`, `Lineitem discount`). The export has no customer
 id column, so orders of registered customers carry `customer_id: shopify_c_...` in `Note Attributes`.
-Timestamps are written `2026-03-07 09:50:26 +0100`. A POS sale to a guest (no customer attached) mostly takes an
-email or a phone for the receipt; about 5% take neither (a cash sale, no receipt), and no data can tie those to
-their buyer, whom the ground truth still names. Defects (extra one-line orders, never in the ground truth
-orders): `unparseable_created_at`, `non_numeric_price`, `non_numeric_quantity`.
+Timestamps are written `2026-03-07 09:50:26 +0100`; zips, which could pass for numbers, with the leading
+apostrophe Shopify puts before them so that a spreadsheet keeps their zeros (`'02134`). A POS sale to a guest (no
+customer attached) mostly takes an email or a phone for the receipt; about 5% take neither (a cash sale, no
+receipt), and no data can tie those to their buyer, whom the ground truth still names. Defects (extra one-line
+orders, never in the ground truth orders): `unparseable_created_at`, `non_numeric_price`, `non_numeric_quantity`.
 """
 
 from __future__ import annotations
@@ -167,6 +168,7 @@ class ShopifyExport:
         name = f"{person.first_name} {person.last_name}"
         zip_digits = 5 - len(place.zip_prefix)
         postal = f"{place.zip_prefix}{person.pid % (10**zip_digits):0{zip_digits}d}"
+        written_postal = f"'{postal}" if postal.isdigit() else postal
         phone = written_phone(person, rng, country_on_record=True) if rng.random() < 0.4 else ""
         for side in ("Billing", "Shipping"):
             row[_COLUMN[f"{side} Name"]] = name
@@ -174,7 +176,7 @@ class ShopifyExport:
             row[_COLUMN[f"{side} Address1"]] = person.street
             row[_COLUMN[f"{side} Address2"]] = person.address2
             row[_COLUMN[f"{side} City"]] = place.city
-            row[_COLUMN[f"{side} Zip"]] = postal
+            row[_COLUMN[f"{side} Zip"]] = written_postal
             row[_COLUMN[f"{side} Province"]] = place.state_code
             row[_COLUMN[f"{side} Country"]] = person.country
             row[_COLUMN[f"{side} Phone"]] = phone
