@@ -22,7 +22,9 @@ STAND_IN_COLUMNS: dict[str, dict[str, str]] = {
     },
     "marts.profile_identities": {
         "profile_id": "varchar", "identifier_type": "varchar", "identifier_value": "varchar",
+        "first_seen_at": "timestamptz", "last_seen_at": "timestamptz",
     },
+    "intermediate.int_profiles_resolved": {"profile_id": "varchar", "profile_created_at": "timestamptz"},
 }
 
 

@@ -31,6 +31,9 @@ CONFIG = {
     "activity": {"active_window_days": 30},
 }
 START = datetime(2025, 1, 1, tzinfo=UTC)
+# The spine of profiles, as identity resolution gives it out: p6 has no record and no event (an alias call named
+# it), yet it is a profile with its consent rows, and billed for its user id.
+PROFILE_IDS = ["p1", "p2", "p3", "p4", "p5", "p6"]
 
 
 def day(number: int) -> datetime:
@@ -81,9 +84,8 @@ def expected_consent() -> dict[tuple[str, str], tuple]:
         if metric in ("Subscribed", "Unsubscribed") and channel in ("email", "sms", "push"):
             status = "unsubscribed" if metric == "Unsubscribed" else "subscribed"
             changes.setdefault((profile, channel), []).append((day(number), status, "web", event_id, None))
-    profiles = {r[1] for r in RECORDS} | {e[1] for e in EVENTS}
     expected = {}
-    for profile in profiles:
+    for profile in PROFILE_IDS:
         for channel in ("email", "sms", "push"):
             candidates = changes.get((profile, channel), [])
             if not candidates:
@@ -101,6 +103,9 @@ def built(warehouse_path: Path, run_dbt, tmp_path: Path, create_stand_in) -> Pat
     config_dir.mkdir()
     (config_dir / "profiles.yaml").write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
     con = duckdb.connect(str(warehouse_path))
+    create_stand_in(con, "intermediate.int_profiles_resolved", [
+        {"profile_id": profile, "profile_created_at": START} for profile in PROFILE_IDS
+    ])
     create_stand_in(con, "intermediate.int_profile_records", [
         {"record_key": key, "profile_id": profile, "source_name": label, "source_label": label,
          "observed_at": day(observed), "email": email, "email_consent": statuses[0], "sms_consent": statuses[1],
@@ -115,6 +120,8 @@ def built(warehouse_path: Path, run_dbt, tmp_path: Path, create_stand_in) -> Pat
     create_stand_in(con, "marts.profile_identities", [
         *({"profile_id": r[1], "identifier_type": "email", "identifier_value": r[4]} for r in RECORDS),
         {"profile_id": "p5", "identifier_type": "anonymous_id", "identifier_value": "anon-5"},
+        {"profile_id": "p6", "identifier_type": "user_id", "identifier_value": "u-6", "first_seen_at": day(7),
+         "last_seen_at": day(7)},
     ])
     con.close()
     dbt_vars = {"cdp_attributes": load_attributes_config(config_dir).as_dbt_var(), "cdp_metrics": []}
@@ -146,7 +153,7 @@ def test_suppressed_profiles_keep_their_history_and_are_counted(built: Path) -> 
     for _, profile, *_ in EVENTS:
         events_per_profile[profile] = events_per_profile.get(profile, 0) + 1
 
-    assert set(profiles) == {"p1", "p2", "p3", "p4", "p5"}
+    assert set(profiles) == {"p1", "p2", "p3", "p4", "p5", "p6"}
     suppressed = {p: (r["suppressed_at"], r["suppression_reason"]) for p, r in profiles.items() if r["is_suppressed"]}
     assert suppressed == {"p3": (day(6), "hard bounce"), "p4": (None, "asked by support")}
     assert {p: r["event_count"] for p, r in profiles.items() if r["event_count"]} == events_per_profile
@@ -157,11 +164,14 @@ def test_suppressed_profiles_keep_their_history_and_are_counted(built: Path) -> 
     assert profiles["p1"]["email_consent"] == "unsubscribed" and profiles["p1"]["push_consent"] == "subscribed"
 
     counts = query(built, "select * from marts.profile_counts")
-    # p5 is known only by an anonymous id: kept with its history, reported apart, not billed.
-    assert not profiles["p5"]["is_identified"] and all(profiles[p]["is_identified"] for p in ("p1", "p2", "p3", "p4"))
+    # p5 is known only by an anonymous id: kept with its history, reported apart, not billed. p6, known only by
+    # its user id, is billed, seen when its identifier was.
+    assert not profiles["p5"]["is_identified"]
+    assert all(profiles[p]["is_identified"] for p in ("p1", "p2", "p3", "p4", "p6"))
+    assert (profiles["p6"]["first_seen_at"], profiles["p6"]["event_count"]) == (day(7), 0)
     assert counts == [{
-        "total_profiles": 4, "active_profiles": len(active - {"p5"}), "suppressed_profiles": 2,
-        "activatable_profiles": 2, "anonymous_profiles": 1, "active_window_days": 30,
+        "total_profiles": 5, "active_profiles": len(active - {"p5"}), "suppressed_profiles": 2,
+        "activatable_profiles": 3, "anonymous_profiles": 1, "active_window_days": 30,
         "counted_as_of_at": day(newest),
     }]
 

@@ -1,22 +1,22 @@
 {#-
     One row per profile and channel (email, sms, push): the consent status after the latest change, with its time and
-    source, across CRM consent fields (int_profile_records) and subscribe / unsubscribe events (events). A profile
-    with no evidence for a channel is never_subscribed. On equal times unsubscribed wins, the conservative reading.
+    source, across CRM consent fields (int_profile_records) and subscribe / unsubscribe events (events). Every profile
+    of the spine (int_profiles_resolved) has its three rows, evidence or not, so a sync sends every profile's state
+    and no reader has to guess what a missing row means: no evidence for a channel is never_subscribed. Evidence
+    of a profile_id the spine does not hold is left out. On equal times unsubscribed wins, the conservative reading.
 -#}
 {%- set consent = cdp.profile_attribute_settings(var('cdp_attributes'))['consent'] -%}
 {%- set consent_metrics = consent['subscribe_metrics'] + consent['unsubscribe_metrics'] -%}
 
-with records as (
+with profiles as (
 
-    select * from {{ ref('int_profile_records') }}
+    select * from {{ ref('int_profiles_resolved') }}
 
 ),
 
-{# Two narrow reads of the events mart, not one shared CTE: a CTE read twice is materialized whole. #}
-event_profiles as (
+records as (
 
-    select distinct profile_id from {{ ref('events') }}
-    where profile_id is not null
+    select * from {{ ref('int_profile_records') }}
 
 ),
 
@@ -24,15 +24,6 @@ consent_events as (
 
     select * from {{ ref('events') }}
     where metric_name in {{ cdp.sql_literal_list(consent_metrics) }}
-
-),
-
-profiles as (
-
-    select profile_id from records
-    where profile_id is not null
-    union
-    select profile_id from event_profiles
 
 ),
 

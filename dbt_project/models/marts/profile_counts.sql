@@ -2,6 +2,8 @@
     One row: how many profiles there are, how many are active and how many suppressed, which is what a CDP is billed
     on. Every identified profile counts, whatever its consent; profiles known only by anonymous ids are reported
     apart and not billed. `counted_as_of_at` is the newest event the activity is measured from.
+    It counts marts.profiles, one row per profile of the spine (int_profiles_resolved), and not the spine itself:
+    what it counts by (identified, active, suppressed) is decided in profiles, so one route gives both.
 -#}
 {%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
 

@@ -1,13 +1,20 @@
 {#-
     One row per person (profile_id): survived attributes, custom and transformed properties as JSON, consent per
-    channel, suppression, activity and counts. A profile exists once any record or event carries its id; one known
-    only by anonymous ids (a browser that never identified) is kept for its events but is not `is_identified`.
+    channel, suppression, activity and counts. The profiles are the spine's (int_profiles_resolved): every profile
+    identity resolution gives out, even one known only from an alias call; one known only by anonymous ids (a
+    browser that never identified) is kept for its events but is not `is_identified`.
     Activity is measured back from the newest event in the warehouse, never from now(), so re-runs agree.
 -#}
 {%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
 {%- set suppression = settings['suppression'] -%}
 
-with consent as (
+with resolved_profiles as (
+
+    select * from {{ ref('int_profiles_resolved') }}
+
+),
+
+consent as (
 
     select * from {{ ref('consent') }}
 
@@ -65,12 +72,16 @@ newest_event as (
 
 ),
 
-identifier_counts as (
+{# Identifier sightings cover every Segment call (alias and identify too, which are no events), every order and
+    CRM row: a profile seen only through an alias call still has a first and last sighting. #}
+identities_by_profile as (
 
     select
         profile_id,
         count(*) as identifier_count,
-        count(case when identifier_type <> 'anonymous_id' then 1 end) as known_identifier_count
+        count(case when identifier_type <> 'anonymous_id' then 1 end) as known_identifier_count,
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at
     from {{ ref('profile_identities') }}
     group by profile_id
 
@@ -132,7 +143,7 @@ suppressions as (
 final as (
 
     select
-        consent_by_profile.profile_id,
+        resolved_profiles.profile_id,
         {%- for attribute in settings['attributes'] %}
             attributes.{{ cdp.property_column(attribute['name']) }},
         {%- endfor %}
@@ -143,7 +154,7 @@ final as (
         consent_by_profile.email_consent,
         consent_by_profile.sms_consent,
         consent_by_profile.push_consent,
-        coalesce(identifier_counts.known_identifier_count, 0) > 0 as is_identified,
+        coalesce(identities_by_profile.known_identifier_count, 0) > 0 as is_identified,
         suppressions.profile_id is not null as is_suppressed,
         suppressions.suppressed_at,
         suppressions.suppression_reason,
@@ -152,25 +163,31 @@ final as (
             >= {{ dbt.dateadd('day', -1 * settings['active_window_days'], 'newest_event.newest_event_at') }},
             false
         ) as is_active,
+        {#- Each argument falls back on the others, so a missing one is skipped on any engine. #}
         least(
-            coalesce(attributes.first_observed_at, event_activity.first_event_at),
-            coalesce(event_activity.first_event_at, attributes.first_observed_at)
+            coalesce(attributes.first_observed_at, event_activity.first_event_at, identities_by_profile.first_seen_at),
+            coalesce(event_activity.first_event_at, identities_by_profile.first_seen_at, attributes.first_observed_at),
+            coalesce(identities_by_profile.first_seen_at, attributes.first_observed_at, event_activity.first_event_at)
         ) as first_seen_at,
         greatest(
-            coalesce(attributes.last_observed_at, event_activity.last_event_at),
-            coalesce(event_activity.last_event_at, attributes.last_observed_at)
+            coalesce(attributes.last_observed_at, event_activity.last_event_at, identities_by_profile.last_seen_at),
+            coalesce(event_activity.last_event_at, identities_by_profile.last_seen_at, attributes.last_observed_at),
+            coalesce(identities_by_profile.last_seen_at, attributes.last_observed_at, event_activity.last_event_at)
         ) as last_seen_at,
+        resolved_profiles.profile_created_at,
         event_activity.last_event_at,
         coalesce(attributes.record_count, 0) as record_count,
-        coalesce(identifier_counts.identifier_count, 0) as identifier_count,
+        coalesce(identities_by_profile.identifier_count, 0) as identifier_count,
         coalesce(event_activity.order_count, 0) as order_count,
         coalesce(event_activity.event_count, 0) as event_count
-    from consent_by_profile
+    from resolved_profiles
     cross join newest_event
-    left join attributes on consent_by_profile.profile_id = attributes.profile_id
-    left join event_activity on consent_by_profile.profile_id = event_activity.profile_id
-    left join identifier_counts on consent_by_profile.profile_id = identifier_counts.profile_id
-    left join suppressions on consent_by_profile.profile_id = suppressions.profile_id
+    {#- consent has every profile of the spine (three rows each), so its columns are never null here. #}
+    left join consent_by_profile on resolved_profiles.profile_id = consent_by_profile.profile_id
+    left join attributes on resolved_profiles.profile_id = attributes.profile_id
+    left join event_activity on resolved_profiles.profile_id = event_activity.profile_id
+    left join identities_by_profile on resolved_profiles.profile_id = identities_by_profile.profile_id
+    left join suppressions on resolved_profiles.profile_id = suppressions.profile_id
 
 )
 
