@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import pydantic
 
 from orchestration.config_files import load_config
@@ -20,6 +21,13 @@ IDENTITY_FILE = "identity.yaml"
 FIXED_IDENTIFIER_TYPES = frozenset({"user_id", "anonymous_id", "email", "phone", "crm_id"})
 STORE_CUSTOMER_ID = re.compile(r"^[a-z][a-z0-9]*_customer_id$")
 REGION = re.compile(r"^[A-Z]{2}$")
+# Characters RE2 reads as operators; a blocklisted value escapes them to be matched as written.
+REGEX_SPECIAL = frozenset("\\.^$|?*+()[]{}")
+
+
+def is_identifier_type(name: str) -> bool:
+    """`name` is a type the staging models produce: a fixed one or `<store>_customer_id`."""
+    return name in FIXED_IDENTIFIER_TYPES or STORE_CUSTOMER_ID.match(name) is not None
 
 
 class _Strict(pydantic.BaseModel):
@@ -35,6 +43,31 @@ class IdentifierRule(_Strict):
     same_value_as: str | None = None
 
 
+def _re2_pattern(pattern: str) -> str:
+    """`pattern` if DuckDB can compile it: it matches with RE2, which has no lookarounds and no backreferences, so
+    a pattern Python's `re` accepts may still fail there, at the first dbt run instead of at load."""
+    with duckdb.connect() as con:
+        try:
+            con.execute("select regexp_full_match('', ?)", [pattern]).fetchone()
+        except duckdb.Error as exc:
+            message = str(exc).removeprefix("Invalid Input Error: ")
+            raise ValueError(f"invalid regular expression {pattern!r}: {message} (RE2 syntax)") from exc
+    return pattern
+
+
+def _regex_literal(value: str) -> str:
+    """`value` as an RE2 pattern that matches exactly that text."""
+    return "".join("\\" + char if char in REGEX_SPECIAL else char for char in value)
+
+
+def _one_regex(values: list[str], patterns: list[str]) -> str | None:
+    """One RE2 pattern matching a whole value that is one of `values` (spaces around allowed) or matches one of
+    `patterns`, ignoring case (`i`), `.` matching newlines too (`s`); None when there is nothing to match."""
+    parts = [f" *(?:{'|'.join(_regex_literal(value) for value in sorted(set(values)))}) *"] if values else []
+    parts += [f"(?:{pattern})" for pattern in patterns]
+    return "(?is)" + "|".join(parts) if parts else None
+
+
 class Blocklist(_Strict):
     """Junk values, compared after normalization; they never link and never count as an identifier."""
 
@@ -42,6 +75,37 @@ class Blocklist(_Strict):
     email: list[str] = []
     phone_digits: list[Annotated[str, pydantic.Field(pattern=r"^[0-9]+$")]] = []
     repeated_digit_phones: bool = True
+    patterns: dict[str, list[Annotated[str, pydantic.AfterValidator(_re2_pattern)]]] = {}
+
+    @pydantic.field_validator("patterns")
+    @classmethod
+    def _pattern_types_known(cls, patterns: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name in patterns:
+            if name != ANY_TYPE and not is_identifier_type(name):
+                known = ", ".join(sorted(FIXED_IDENTIFIER_TYPES))
+                raise ValueError(f"unknown identifier type {name!r}: expected any, {known} or <store>_customer_id")
+        return patterns
+
+    def regex_by_type(self) -> dict[str, str | None]:
+        """One RE2 pattern per identifier type with rules of its own, and `any` for every other type (None: no
+        rule): DuckDB then evaluates one regular expression per value instead of `in` lists and a pattern each."""
+        any_values = [value.strip().lower() for value in self.any]
+        regexes = {
+            name: _one_regex(
+                any_values + ([value.strip().lower() for value in self.email] if name == "email" else []),
+                self.patterns.get(ANY_TYPE, []) + (self.patterns.get(name, []) if name != ANY_TYPE else []),
+            )
+            for name in sorted({ANY_TYPE, "email", *self.patterns} - {"phone"})
+        }
+        return {**regexes, "phone": _one_regex(any_values, self._phone_rules() + self.patterns.get(ANY_TYPE, []))}
+
+    def _phone_rules(self) -> list[str]:
+        """Phone rules as RE2 over E.164 (`+` and digits): a listed number whole, or as its last ten digits so a
+        country code does not hide it; the last seven digits one digit repeated; the patterns of `phone`."""
+        rules = [(r"\+[0-9]*" if len(digits) == 10 else r"\+") + digits for digits in sorted(set(self.phone_digits))]
+        if self.repeated_digit_phones:
+            rules.append(r"\+[0-9]*(?:" + "|".join(digit * 7 for digit in "0123456789") + ")")
+        return rules + self.patterns.get("phone", [])
 
 
 # `value_limits` key that sets a limit for values of every type.
@@ -108,7 +172,7 @@ class IdentityConfig(_Strict):
         return pairs
 
     def as_dbt_var(self) -> dict:
-        """Var `cdp_identity`: plain dicts and lists; blocklisted values already in their compared form."""
+        """Var `cdp_identity`: plain dicts and lists; the blocklist as one regular expression per type."""
         return {
             "default_phone_region": self.default_phone_region,
             "phone_region_by_source": dict(sorted(self.phone_region_by_source.items())),
@@ -117,12 +181,7 @@ class IdentityConfig(_Strict):
                 for name, rule in sorted(self.identifiers.items(), key=lambda item: item[1].priority)
             ],
             "value_limits": self.value_limit_pairs(),
-            "blocklist": {
-                "any": sorted({value.strip().lower() for value in self.blocklist.any}),
-                "email": sorted({value.strip().lower() for value in self.blocklist.email}),
-                "phone_digits": sorted(set(self.blocklist.phone_digits)),
-                "repeated_digit_phones": self.blocklist.repeated_digit_phones,
-            },
+            "blocklist": {"regex_by_type": self.blocklist.regex_by_type()},
         }
 
 

@@ -23,15 +23,18 @@ def _parse(raw: str | None, region: str | None) -> phonenumbers.PhoneNumber | No
         number = phonenumbers.parse(raw, (region or "").upper() or None)
     except phonenumbers.NumberParseException:
         return None
-    # Possible (right length for its country) rather than valid: demo and test data use unassigned ranges,
-    # and junk such as all-zero numbers is removed by the identity blocklist, not here.
     return number if phonenumbers.is_possible_number(number) else None
 
 
 def normalize_phone(raw: str | None, region: str | None) -> str | None:
-    """E.164 form of one phone number, or None when it cannot be a phone number."""
+    """E.164 form of one phone number, or None unless phonenumbers reads it as a valid number of its country."""
     number = _parse(raw, region)
-    return phonenumbers.format_number(number, _FORMATS["e164"]) if number is not None else None
+    # Valid (in a range assigned in its country), not merely possible (the right length): a possible number such
+    # as +1 000 000 0000 or a German mobile one digit short is nobody's, and would link strangers who typed it.
+    # The ranges kept for fiction (555-01xx) are valid here; the identity blocklist removes them.
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, _FORMATS["e164"])
 
 
 def format_phone(phone: str | None, style: str | None) -> str | None:

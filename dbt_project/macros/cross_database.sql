@@ -27,6 +27,15 @@
     nullif(regexp_extract({{ text_sql }}, {{ cdp.sql_literal(pattern) }}, {{ group }}), '')
 {%- endmacro %}
 
+{#- True when the whole text matches a regular expression (RE2 syntax on DuckDB). -#}
+{% macro regex_full_match(text_sql, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'cdp')(text_sql, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_full_match(text_sql, pattern) -%}
+    regexp_full_match({{ text_sql }}, {{ cdp.sql_literal(pattern) }})
+{%- endmacro %}
+
 {#- A phone number in E.164 (`+14155550199`) from what a person typed, read with `region_sql` when it has no
     country code; null when it cannot be a number. Call it on distinct values only: it leaves SQL on DuckDB. -#}
 {#- A number written with the international call prefix `00` (`0049 151 ...`, `001 212 ...`) is read as `+49 ...`,

@@ -72,36 +72,36 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- SQL boolean: `value_sql` (already normalized) of `type_sql` is a blocklisted junk value. Phones are judged by
-    `phone_is_junk`, once per distinct number where they are normalized, not here per observation. -#}
+{#- SQL boolean: `value_sql` (already normalized) of `type_sql` is a blocklisted junk value: one regular expression
+    per type, built from the config by assets/profiles/identity_config.py, so each value is matched once. Phones
+    are judged by `phone_is_junk`, once per distinct number where they are normalized, not here per observation. -#}
 {% macro identifier_is_junk(type_sql, value_sql) -%}
-    {%- set blocklist = cdp.identity_settings().get('blocklist', {}) -%}
+    {%- set regex_by_type = cdp.identity_settings().get('blocklist', {}).get('regex_by_type', {}) -%}
     (
         {{ value_sql }} is null
-        or lower(trim({{ value_sql }})) in {{ cdp.sql_literal_list(blocklist.get('any', [])) }}
-        or ({{ type_sql }} = 'email' and (
-            {{ value_sql }} in {{ cdp.sql_literal_list(blocklist.get('email', [])) }}
-            {#- No address without a local part, a domain and a top-level domain of two letters or more: a
-                placeholder such as x@x.x, typed on hundreds of guest orders, would join them all. #}
-            or {{ value_sql }} not like '%_@_%.__%'
-        ))
+        or case {{ type_sql }}
+            when 'phone' then false
+            {%- for identifier_type, regex in regex_by_type.items() if identifier_type not in ('any', 'phone') %}
+            when {{ cdp.sql_literal(identifier_type) }} then {{ cdp.junk_regex_match(value_sql, regex) }}
+            {%- endfor %}
+            else {{ cdp.junk_regex_match(value_sql, regex_by_type.get('any')) }}
+        end
+        {#- No address without a local part, a domain and a top-level domain of two letters or more: a
+            placeholder such as x@x.x, typed on hundreds of guest orders, would join them all. #}
+        or ({{ type_sql }} = 'email' and {{ value_sql }} not like '%_@_%.__%')
     )
 {%- endmacro %}
 
-{#- SQL boolean: the E.164 phone number `e164_sql` (`+` and digits) is blocklisted junk, compared on its digits (the
-    last ten too, so a country code does not hide it), or its last seven digits are one digit repeated. -#}
+{#- SQL boolean: the E.164 phone number `e164_sql` is junk: null (the normalized model leaves a number null unless
+    phonenumbers reads it as valid), or blocklisted (listed digits, repeated digits, `phone` and `any` patterns). -#}
 {% macro phone_is_junk(e164_sql) -%}
-    {%- set blocklist = cdp.identity_settings().get('blocklist', {}) -%}
-    {%- set digits = "ltrim(" ~ e164_sql ~ ", '+')" -%}
-    (
-        {{ e164_sql }} is null
-        or {{ digits }} in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
-        or right({{ digits }}, 10) in {{ cdp.sql_literal_list(blocklist.get('phone_digits', [])) }}
-        {%- if blocklist.get('repeated_digit_phones', true) %}
-        {#- The last seven digits all alike: 0000000, 9999999 ... whatever the country code. #}
-        or right({{ digits }}, 7) = {{ dbt.concat(["substr(right(" ~ digits ~ ", 7), 1, 1)"] * 7) }}
-        {%- endif %}
-    )
+    {%- set regex_by_type = cdp.identity_settings().get('blocklist', {}).get('regex_by_type', {}) -%}
+    ({{ e164_sql }} is null or {{ cdp.junk_regex_match(e164_sql, regex_by_type.get('phone')) }})
+{%- endmacro %}
+
+{#- SQL boolean: `value_sql` fully matches the blocklist's `regex`; false when the type has no rule (none). -#}
+{% macro junk_regex_match(value_sql, regex) -%}
+    {%- if regex -%}{{ cdp.regex_full_match(value_sql, regex) }}{%- else -%}false{%- endif -%}
 {%- endmacro %}
 
 {#- SQL: one row per (identifier type, type seen with) that has a value limit: a value of `identifier_type` seen

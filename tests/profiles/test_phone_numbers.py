@@ -21,7 +21,7 @@ RAW_PHONES = [
     "+14155550199", "+1-415-555-0199", "001 415 555 0199", "0014155550199", "0151 12345678", "0151/12345678",
     "015112345678", "+49 151 12345678", "0049151 12345678", "+49151/12345678", "1-800-FLOWERS",
     "415-555-0199 ext. 12", "415-555-0199 x12", "415 555 0199 / 415 555 0100", "+", "()", "12", "++1 415 555 0199",
-    "1+415 555 0199", "+44 20 7946 0958", "020 7946 0958",
+    "1+415 555 0199", "+44 20 7946 0958", "020 7946 0958", "(199) 234-5678", "+49 151 2345678",
 ]
 REGIONS = ["US", "DE"]
 
@@ -73,3 +73,21 @@ def test_punctuation_variants_of_one_number_meet_in_one_e164(normalized) -> None
     assert {normalized[(raw, "DE")] for raw in ["0151/12345678", "0049151 12345678", "+49 151 12345678"]} == {
         "+4915112345678"
     }
+
+
+def test_a_possible_number_that_is_not_valid_reads_as_no_number(normalized) -> None:
+    # The right length, but area codes never start with 1, and German mobile numbers after 0151 have 8 digits.
+    for region in REGIONS:
+        assert normalized[("(199) 234-5678", region)] is None
+        assert normalized[("+49 151 2345678", region)] is None
+    assert normalized[("+49 151 12345678", "US")] == "+4915112345678"
+
+
+def test_normalize_phone_keeps_valid_numbers_only() -> None:
+    assert normalize_phone("(199) 234-5678", "US") is None
+    assert normalize_phone("+1 000 000 0000", "US") is None
+    assert normalize_phone("0151 2345678", "DE") is None
+    assert normalize_phone("0151 23456789", "DE") == "+4915123456789"
+    assert normalize_phone("(212) 736-5000", "US") == "+12127365000"
+    # Valid to phonenumbers; the identity blocklist's phone pattern makes the fictional range junk.
+    assert normalize_phone("(415) 555-0123", "US") == "+14155550123"

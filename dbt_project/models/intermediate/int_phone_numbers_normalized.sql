@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append') }}
-{#- One row per distinct raw phone value and region ever seen, with its E.164 form (null when it is no number).
+{#- One row per distinct raw phone value and region ever seen, with its E.164 form: null unless phonenumbers reads
+    it as a valid number of its country (a possible but unassigned number links nobody and is no profile's phone).
     Incremental: each run normalizes only values not seen before, so the Python UDF never runs per event; values
     that differ only in punctuation share a lookup key and are normalized once. -#}
 with
