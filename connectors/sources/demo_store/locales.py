@@ -235,6 +235,11 @@ DE_STREETS = (
     "Rosenweg",
 )
 US_AREA_CODES = ("212", "305", "312", "415", "512", "617", "646", "720", "206", "213")
+# Lines 555-0100..0199 are kept for fiction in every North American area code: valid to phonenumbers, but the
+# identity blocklist rejects them, so a person's phone never falls there; such a slot takes a line of the spare
+# area code, which no other person's phone and no company phone of hostile.py uses.
+US_FICTIONAL_LINES = range(5_550_100, 5_550_200)
+US_SPARE_AREA_CODE = "347"
 DE_MOBILE_PREFIXES = ("151", "152", "157")
 PERSONAL_EMAIL_DOMAINS_US = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "aol.com")
 PERSONAL_EMAIL_DOMAINS_DE = ("gmail.com", "web.de", "gmx.de", "t-online.de", "outlook.de", "icloud.com")

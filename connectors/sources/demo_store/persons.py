@@ -143,8 +143,13 @@ def _phone_number(pid: int, rng: random.Random, country: str) -> tuple[str, str]
     # A bijective scramble of the person number keeps every phone unique without a lookup table.
     scrambled = (pid * 7919 + 12345) % 80_000_000
     if country == "US":
-        area = locales.US_AREA_CODES[scrambled // 8_000_000]
-        return "1", f"{area}{2_000_000 + scrambled % 8_000_000:07d}"
+        area_index, line = divmod(scrambled, 8_000_000)
+        line += 2_000_000
+        if line in locales.US_FICTIONAL_LINES:
+            # Nobody's number: the slot moves to the spare area code, at a line no other slot takes there.
+            spare_line = 2_000_000 + area_index * len(locales.US_FICTIONAL_LINES) + line - locales.US_FICTIONAL_LINES[0]
+            return "1", f"{locales.US_SPARE_AREA_CODE}{spare_line:07d}"
+        return "1", f"{locales.US_AREA_CODES[area_index]}{line:07d}"
     prefix = rng.choice(locales.DE_MOBILE_PREFIXES)
     return "49", f"{prefix}{(pid * 7919 + 12345) % 100_000_000:08d}"
 
