@@ -98,6 +98,10 @@ def test_a_full_chunk_plants_about_one_percent_of_persons_and_the_plan_follows_t
     assert values[0] == values[1] != values[2]
 
 
+def test_a_store_of_a_few_hundred_persons_plants_a_few_roles_only() -> None:
+    assert 0 < HostilePlan(random.Random("s"), 0, 0, 600).roles <= 18
+
+
 def test_few_persons_take_part_in_a_small_store(store: Store) -> None:
     involved = {row["person_id"] for row in store.hostile}
     assert 0.005 * store.persons <= len(involved) <= 0.04 * store.persons

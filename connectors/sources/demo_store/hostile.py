@@ -56,6 +56,7 @@ MEMBERS = {
     "invalid_phone": (4, 8),
 }
 FIRST_CHUNK_MINIMUM = {"placeholder_user_id": 2, "device_chain": 2}
+MAX_SHARE_OF_CHUNK = 0.03  # a store of a few hundred persons keeps a few roles, at random, not all the minimums
 # How often a member of a made-up email or phone incident types the decoy instead of their own: phones are
 # written less often than emails, so more often a decoy, or some members would never show theirs.
 P_DECOY_EMAIL = 0.5
@@ -177,7 +178,7 @@ class HostilePlan:
                 members = 2 + index % 4 if attack == "device_chain" else rng.randint(*MEMBERS[attack])
                 slots.extend([incident] * members)
         rng.shuffle(slots)
-        slots = slots[:persons]
+        slots = slots[: int(persons * MAX_SHARE_OF_CHUNK)]
         self.roles = len(slots)
         starts = sorted(rng.sample(range(first_pid, first_pid + persons), len(slots)))
         self._due = list(zip(starts, slots, strict=True))
