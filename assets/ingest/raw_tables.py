@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from connectors.warehouse.duckdb_file import quote_ident
+
 LINEAGE_COLUMNS = """
     source_name varchar not null,   -- the `name` of the source in config/sources.yaml
     source_label varchar not null,  -- shopify, pos, woocommerce, web, crm, catalog ...
@@ -16,6 +18,10 @@ LINEAGE_COLUMNS = """
     _line bigint not null,          -- 1-based line in the file (CSV header is line 1; Parquet: row number)
     _loaded_at timestamptz not null
 """
+
+# Where events.event_timestamp came from: timestamp | originalTimestamp | sentAt | receivedAt, the first the call
+# has. Ingest always says; a row written without it (before the column existed, or by hand) came from `timestamp`.
+TIMESTAMP_FIELD_DEFINITION = "varchar not null default 'timestamp'"
 
 RAW_TABLES: dict[str, str] = {
     "events": f"""
@@ -31,6 +37,7 @@ RAW_TABLES: dict[str, str] = {
         properties json,
         context json,
         event_timestamp timestamptz not null,
+        timestamp_field {TIMESTAMP_FIELD_DEFINITION},
         sent_at timestamptz,
         received_at timestamptz,
         {LINEAGE_COLUMNS}
@@ -140,8 +147,23 @@ RAW_TABLES: dict[str, str] = {
 }
 
 
+# Columns added to RAW_TABLES after warehouses were first made, as (table, column, definition): an older
+# warehouse gets them, its rows filled with the definition's default. Before `timestamp_field`, a call
+# without `timestamp` was quarantined, so every event loaded then came from `timestamp`.
+COLUMNS_ADDED_LATER = [("events", "timestamp_field", TIMESTAMP_FIELD_DEFINITION)]
+
+
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema `raw` and its tables if they do not exist; safe to call on every run."""
+    """Create schema `raw` and its tables if they do not exist, and add the columns an older warehouse lacks;
+    safe to call on every run."""
     con.execute("create schema if not exists raw")
     for table, columns in RAW_TABLES.items():
         con.execute(f"create table if not exists raw.{table} ({columns})")
+    for table, column, definition in COLUMNS_ADDED_LATER:
+        exists = con.execute(
+            "select count(*) > 0 from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ? and column_name = ?",
+            [table, column],
+        ).fetchone()[0]
+        if not exists:
+            con.execute(f"alter table raw.{quote_ident(table)} add column {quote_ident(column)} {definition}")

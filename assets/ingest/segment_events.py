@@ -2,6 +2,14 @@
 
 Each line is parsed inside DuckDB, never by Python; a line that fails a rule keeps its raw text and the
 first rule it broke. A call without `messageId` gets the MD5 of its line, so a re-delivered line is still a duplicate.
+
+A call's time is the first of its timestamps that it has, in this order of what Segment's spec says each one is:
+`timestamp`, when it happened, which Segment computes as `receivedAt - (sentAt - originalTimestamp)` to correct the
+device's clock (or the value a server-side library passed in); `originalTimestamp`, when the call was made by the
+device's clock, uncorrected (or the timestamp passed in); `sentAt`, when the device sent the batch holding it, by
+the device's clock; `receivedAt`, when Segment's servers received it. Dumps of payloads as the device sent them
+(RudderStack's, a Segment source's raw payloads) have no `timestamp`. `timestamp_field` records which field was
+taken; only a call with none of them is quarantined, and a field that is taken is checked, never passed over.
 """
 
 from __future__ import annotations
@@ -20,16 +28,34 @@ CALL_TYPES = ("identify", "track", "page", "screen", "alias")
 # Positions in the extraction lists below (DuckDB lists are 1-based).
 _STRING_PATHS = [
     "$.messageId", "$.type", "$.event", "$.name", "$.userId", "$.anonymousId", "$.previousId",
-    "$.timestamp", "$.sentAt", "$.receivedAt",
+    "$.timestamp", "$.sentAt", "$.receivedAt", "$.originalTimestamp",
 ]
 _OBJECT_PATHS = ["$.traits", "$.context.traits", "$.properties", "$.context"]
 _ID_FIELDS = {"messageId": 1, "userId": 5, "anonymousId": 6, "previousId": 7}
 _OPTIONAL_TIMES = {"sentAt": 9, "receivedAt": 10}
+# The fields a call's time is taken from, the first present one (see the module's docstring).
+TIME_FIELDS = {"timestamp": 8, "originalTimestamp": 11, "sentAt": 9, "receivedAt": 10}
 _OBJECT_FIELDS = {"traits": 1, "context.traits": 2, "properties": 3, "context": 4}
 
 
 def _sql_list(paths: list[str]) -> str:
     return "[" + ", ".join(f"'{path}'" for path in paths) + "]"
+
+
+def _time_index_sql() -> str:
+    """Where the first of TIME_FIELDS that the call has sits in the extracted values (a JSON null counts as absent);
+    NULL if it has none."""
+    whens = " ".join(
+        f"when kind_types[{index}] is not null and kind_types[{index}] <> 'NULL' then {index}"
+        for index in TIME_FIELDS.values()
+    )
+    return f"case {whens} end"
+
+
+def _time_field_sql() -> str:
+    """The name of the field at `time_index`."""
+    whens = " ".join(f"when {index} then '{field}'" for field, index in TIME_FIELDS.items())
+    return f"case time_index {whens} end"
 
 
 def _reason_sql() -> str:
@@ -51,11 +77,11 @@ def _reason_sql() -> str:
             f"then '{field}: expected a string, got ' || kind_types[{index}]"
         )
     whens += [
-        "when kind_types[8] is null or kind_types[8] = 'NULL' then 'timestamp: missing'",
-        "when kind_types[8] <> 'VARCHAR' then 'timestamp: expected an ISO-8601 string, got ' || kind_types[8]",
-        "when parsed_timestamp is null then 'timestamp: not an ISO-8601 timestamp: ''' || strings[8] || ''''",
+        f"when time_field is null then 'timestamp: missing, and no {', '.join(list(TIME_FIELDS)[1:])} either'",
+        "when time_kind <> 'VARCHAR' then time_field || ': expected an ISO-8601 string, got ' || time_kind",
+        "when parsed_timestamp is null then time_field || ': not an ISO-8601 timestamp: ''' || time_text || ''''",
         "when parsed_timestamp < $earliest or parsed_timestamp > $latest "
-        "then 'timestamp: impossible value ' || strings[8] || ', outside ' || cast($earliest as varchar) "
+        "then time_field || ': impossible value ' || time_text || ', outside ' || cast($earliest as varchar) "
         "|| ' .. load time + ' || $skew_hours || ' h'",
     ]
     for field, index in _OPTIONAL_TIMES.items():
@@ -120,10 +146,14 @@ def stage_segment_events(
                    values[{len(_STRING_PATHS) + 1}:] as objects
             from extracted
         ),
+        located as (
+            select *, {_time_field_sql()} as time_field, kind_types[time_index] as time_kind,
+                   strings[time_index] as time_text
+            from (select *, {_time_index_sql()} as time_index from typed) as indexed
+        ),
         timed as (
-            select *, case when kind_types[8] = 'VARCHAR' then try_cast(strings[8] as timestamptz) end
-                          as parsed_timestamp
-            from typed
+            select *, case when time_kind = 'VARCHAR' then try_cast(time_text as timestamptz) end as parsed_timestamp
+            from located
         ),
         checked as (
             select *, {_reason_sql()} as reason from timed
@@ -146,6 +176,7 @@ def stage_segment_events(
             case when object_types[3] = 'OBJECT' then objects[3] end as properties,
             case when object_types[4] = 'OBJECT' then objects[4] end as context,
             parsed_timestamp as event_timestamp,
+            time_field as timestamp_field,
             try_cast(strings[9] as timestamptz) as sent_at,
             try_cast(strings[10] as timestamptz) as received_at
         from checked

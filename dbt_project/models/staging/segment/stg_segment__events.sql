@@ -30,6 +30,7 @@ final as (
         properties,
         context,
         event_timestamp as event_at,
+        timestamp_field,
         sent_at,
         received_at,
         source_name,
