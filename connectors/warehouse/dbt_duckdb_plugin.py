@@ -19,7 +19,7 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 from duckdb.func import PythonUDFType
 
-from connectors.warehouse.phone_numbers import format_phones, normalize_phones
+from connectors.warehouse.phone_numbers import format_phones, normalize_phones, reader_version
 
 # Below this many values a chunk is parsed in this process: a round trip to the workers costs more than it saves.
 PARALLEL_FROM = 256
@@ -65,7 +65,8 @@ def _arrow_udf(read_pairs: Callable[[Pairs], list[str | None]]) -> Callable[[pa.
 
 
 def register_phone_functions(conn: DuckDBPyConnection) -> None:
-    """Create `cdp_normalize_phone(raw, region)` and `cdp_format_phone(e164, style)` on one connection."""
+    """Create `cdp_normalize_phone(raw, region)`, `cdp_format_phone(e164, style)` and `cdp_phone_reader_version()`
+    on one connection."""
     for name, function in (
         ("cdp_normalize_phone", _arrow_udf(normalize_phones)),
         ("cdp_format_phone", _arrow_udf(format_phones)),
@@ -79,6 +80,7 @@ def register_phone_functions(conn: DuckDBPyConnection) -> None:
             null_handling="special",
             side_effects=False,
         )
+    conn.create_function("cdp_phone_reader_version", reader_version, [], "VARCHAR", side_effects=False)
 
 
 class Plugin(BasePlugin):

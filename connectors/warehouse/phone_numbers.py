@@ -37,6 +37,11 @@ def normalize_phone(raw: str | None, region: str | None) -> str | None:
     return phonenumbers.format_number(number, _FORMATS["e164"])
 
 
+def reader_version() -> str:
+    """The phonenumbers release: its metadata decides which numbers are valid."""
+    return f"phonenumbers {phonenumbers.__version__}"
+
+
 def format_phone(phone: str | None, style: str | None) -> str | None:
     """An E.164 number written as e164, international or national; None for anything else."""
     number = _parse(phone, None)

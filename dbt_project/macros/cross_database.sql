@@ -74,6 +74,15 @@
     cdp_normalize_phone({{ raw_sql }}, {{ region_sql }})
 {%- endmacro %}
 
+{#- The release of the library that `normalize_phone` reads numbers with, as text. -#}
+{% macro phone_reader_version() -%}
+    {{ return(adapter.dispatch('phone_reader_version', 'cdp')()) }}
+{%- endmacro %}
+
+{% macro duckdb__phone_reader_version() -%}
+    cdp_phone_reader_version()
+{%- endmacro %}
+
 {#- The value of a column whose row is first by `order_by` within `partition_by`, as a window expression. -#}
 {% macro first_in_partition(value_sql, partition_by, order_by) -%}
     {{ return(adapter.dispatch('first_in_partition', 'cdp')(value_sql, partition_by, order_by)) }}

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
-from connectors.warehouse.phone_numbers import normalize_phone
+from connectors.warehouse.phone_numbers import normalize_phone, reader_version
 from orchestration.settings import PROJECT_ROOT
 
 # Each written as people and stores write them: punctuation variants of one number, international prefixes,
@@ -24,6 +25,19 @@ RAW_PHONES = [
     "1+415 555 0199", "+44 20 7946 0958", "020 7946 0958", "(199) 234-5678", "+49 151 2345678",
 ]
 REGIONS = ["US", "DE"]
+
+
+def _crm_phones_warehouse(path: Path, phones: list[str]) -> None:
+    """A warehouse whose CRM holds one US row per phone."""
+    con = duckdb.connect(str(path))
+    create_raw_tables(con)
+    for line, raw in enumerate(phones, start=1):
+        con.execute(
+            "insert into raw.crm_profiles (crm_id, phone, country, source_name, source_label, _file, _line,"
+            " _loaded_at, _row_hash) values (?, ?, 'US', 'crm', 'crm', 'f', ?, ?, ?)",
+            [f"c{line}", raw, line, datetime(2026, 1, 1, tzinfo=UTC), f"h{line}"],
+        )
+    con.close()
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +105,51 @@ def test_normalize_phone_keeps_valid_numbers_only() -> None:
     assert normalize_phone("(212) 736-5000", "US") == "+12127365000"
     # Valid to phonenumbers; the identity blocklist's phone pattern makes the fictional range junk.
     assert normalize_phone("(415) 555-0123", "US") == "+14155550123"
+
+
+@pytest.fixture
+def build_phones(
+    tmp_path: Path, invoke_dbt: Callable[..., object]
+) -> tuple[Path, Callable[[], dict[str, tuple]]]:
+    """A warehouse of CRM phones, and a build of int_phone_numbers_normalized over it giving raw -> (E.164,
+    read_by)."""
+    path = tmp_path / "warehouse.duckdb"
+    _crm_phones_warehouse(path, ["(199) 234-5678", "(212) 736-5000"])
+    dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
+
+    def build() -> dict[str, tuple]:
+        invoke_dbt(path, tmp_path / "target", "build", "--select", "path:models/staging",
+                   "int_phone_numbers_normalized", dbt_vars=dbt_vars)
+        with duckdb.connect(str(path)) as con:
+            rows = con.execute(
+                "select phone_raw, phone_e164, read_by from intermediate.int_phone_numbers_normalized"
+            ).fetchall()
+        assert len(rows) == len({raw for raw, _, _ in rows})  # one row per raw value: replaced, never duplicated
+        return {raw: (e164, read_by) for raw, e164, read_by in rows}
+
+    return path, build
+
+
+def test_a_value_read_by_another_phonenumbers_release_is_read_again(build_phones) -> None:
+    path, build = build_phones
+    current = reader_version()
+    assert build() == {"(199) 234-5678": (None, current), "(212) 736-5000": ("+12127365000", current)}
+    with duckdb.connect(str(path)) as con:
+        # What an older release might have made of them; only the row it read is read again.
+        con.execute("update intermediate.int_phone_numbers_normalized set phone_e164 = '+11992345678',"
+                    " read_by = 'phonenumbers 8.0.0' where phone_raw = '(199) 234-5678'")
+        con.execute("update intermediate.int_phone_numbers_normalized set phone_e164 = '+10000000000'"
+                    " where phone_raw = '(212) 736-5000'")
+    assert build() == {"(199) 234-5678": (None, current), "(212) 736-5000": ("+10000000000", current)}
+
+
+def test_a_table_from_before_read_by_is_read_again_whole(build_phones) -> None:
+    path, build = build_phones
+    build()
+    with duckdb.connect(str(path)) as con:
+        # The table as it was when possible numbers were kept, without the column.
+        con.execute("alter table intermediate.int_phone_numbers_normalized drop column read_by")
+        con.execute("update intermediate.int_phone_numbers_normalized set phone_e164 = '+11992345678'"
+                    " where phone_raw = '(199) 234-5678'")
+    current = reader_version()
+    assert build() == {"(199) 234-5678": (None, current), "(212) 736-5000": ("+12127365000", current)}

@@ -1,9 +1,22 @@
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['phone_raw', 'phone_region'],
+    on_schema_change='append_new_columns',
+) }}
 {#- One row per distinct raw phone value and region ever seen, with its E.164 form: null unless phonenumbers reads
     it as a valid number of its country (a possible but unassigned number links nobody and is no profile's phone).
     Incremental: each run normalizes only values not seen before, so the Python UDF never runs per event; values
-    that differ only in punctuation share a lookup key and are normalized once. -#}
+    that differ only in punctuation share a lookup key and are normalized once.
+    Validity follows the numbering plans of the phonenumbers release that read a value (`read_by`), and releases
+    add ranges: a value read by another release, or before `read_by` existed, is read again and its row replaced. -#}
+{%- set known_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
+    if execute and is_incremental() else [] -%}
 with
+
+reader as (
+    select {{ cdp.phone_reader_version() }} as read_by
+),
 
 crm_phones as (
     select
@@ -55,9 +68,10 @@ new_phones as (
         raw_phones.phone_raw,
         raw_phones.phone_region
     from raw_phones
-    {%- if is_incremental() %}
+    {%- if is_incremental() and 'read_by' in known_columns %}
     left join {{ this }} as known
         on raw_phones.phone_raw = known.phone_raw and raw_phones.phone_region = known.phone_region
+        and known.read_by = (select reader.read_by from reader)
     where known.phone_raw is null
     {%- endif %}
 ),
@@ -83,6 +97,7 @@ final as (
         keyed_phones.phone_raw,
         keyed_phones.phone_region,
         normalized_keys.phone_e164,
+        (select reader.read_by from reader) as read_by,
         {{ dbt.current_timestamp() }} as normalized_at
     from keyed_phones
     inner join normalized_keys
