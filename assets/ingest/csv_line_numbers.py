@@ -1,15 +1,15 @@
 """Physical line numbers for CSV records, computed inside DuckDB from what its CSV reader returns.
 
-A record's line is where it starts in the file, counting every line feed: a quoted value that spans lines (an order
-note with a newline) makes the records after it start further down than their count says. DuckDB's reader gives
-neither: its rows carry no line, and its rejects table counts each record as one line. So a record's line is
+A record's line is where it starts in the file, counting line feeds: a quoted value that spans lines (an order note
+with a newline) makes the records after it start further down than their count says. DuckDB's reader gives neither:
+its rows carry no line, and its rejects table counts each record as one line. So a record's line is
 
-    2 + header line feeds + its rank among the file's records + the line feeds inside the records before it
+    2 + the header's line feeds + its rank among the file's records + the line feeds inside the records before it
 
 where the rank counts good and rejected records alike. A file with no record spanning lines, which one cheap count of
-its lines shows, is numbered without looking at its values. A blank line between records is not a record and DuckDB
-skips it without a trace, so the good records after one are numbered as if it were not there (rejected ones are
-not: DuckDB's `line` counts it).
+its lines proves, is numbered without looking at its values. A blank line between records is no record, and DuckDB
+skips it without a trace: good records after one are numbered as if it were not there (rejected ones are not, as
+DuckDB's `line` counts it).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import duckdb
 
 from connectors.warehouse.duckdb_file import quote_ident, quote_text
 
-_LINE_FEEDS = "length({text}) - length(replace({text}, chr(10), ''))"
+
+def _line_feeds_sql(text: str) -> str:
+    return f"length({text}) - length(replace({text}, chr(10), ''))"
 
 
 def create_csv_line_view(
@@ -30,77 +32,76 @@ def create_csv_line_view(
     header: Sequence[str],
     file_names: str,
 ) -> None:
-    """View `group` over table `<group>_scan` (the good rows in scan order), `<group>_offsets` (where each file's
-    rows start, and how many), `<group>_rejected` (one row per rejected record, with DuckDB's `line`) and
-    `file_names(filename, _file)`: every record of the group's files with its `_file` and physical `_line`, rejects
-    with `raw_text` and `_reject_reason`.
+    """View `group`: every record of the group's files with its `_file` and physical `_line`, rejected ones with
+    `raw_text` and `_reject_reason`.
+
+    Reads table `<group>_scan` (the good rows, in scan order), `<group>_offsets` (where each file's rows start, and
+    how many), `<group>_rejected` (one row per rejected record, with DuckDB's `line`) and `file_names(filename,
+    _file)`. Good rows are numbered through one ASOF join on a small table of steps, `<group>_steps`, which exists
+    only when something is to be added to a row's place in its file.
     """
+    has_rejects = con.execute(f"select count(*) > 0 from {group}_rejected").fetchone()[0]
+    if has_rejects:
+        _create_reject_shifts(con, group)
+    spanning_files = _files_with_spanning_records(con, group, file_list)
+    has_spanning = bool(spanning_files) and _create_spanning_records(con, group, header, spanning_files, has_rejects)
+    steps_join, shift, feeds = "", "0", "0"
+    if has_rejects or has_spanning:
+        _create_steps(con, group, has_rejects, has_spanning)
+        steps_join = (f"asof left join {group}_steps as steps "
+                      "on numbered.filename = steps.filename and numbered.row_in_file >= steps.from_row")
+        shift, feeds = "coalesce(steps.shift, 0)", "coalesce(steps.feeds_before, 0)"
+    rank_feeds_join, rank_feeds = "", "0"
+    if has_spanning:
+        rank_feeds_join = f"""
+            asof left join (
+                select filename, record_rank + 1 as from_rank,
+                       sum(feeds) over (partition by filename order by record_rank) as feeds_before
+                from {group}_spanning
+            ) as feeds_by_rank
+            on rejected.filename = feeds_by_rank.filename and rejected.line - 2 >= feeds_by_rank.from_rank"""
+        rank_feeds = "coalesce(feeds_by_rank.feeds_before, 0)"
     header_feeds = sum(name.count("\n") for name in header)
-    ranked = _create_ranked_records(con, group, file_names)
-    spanning = _files_with_spanning_records(con, group, file_list)
-    feeds_join, feeds = "", "0"
-    if spanning and _create_line_feed_shifts(con, group, header, spanning, ranked):
-        feeds_join = (f"asof left join {group}_feeds as feeds "
-                      "on ranked.filename = feeds.filename and ranked.record_rank >= feeds.from_rank")
-        feeds = "coalesce(feeds.feeds_before, 0)"
-    columns = ", ".join(f"ranked.{quote_ident(name)}" for name in header)
+    columns = ", ".join(f"numbered.{quote_ident(name)}" for name in header)
     con.execute(
         f"""
         create temp view {group} as
-        with ranked as (
-            select * from {group}_ranked
-        )
-        select {columns}, ranked._file, ranked.record_rank + {2 + header_feeds} + {feeds} as _line,
-               ranked.raw_text, ranked._reject_reason
-        from ranked {feeds_join}
-        """
-    )
-
-
-def _create_ranked_records(con: duckdb.DuckDBPyConnection, group: str, file_names: str) -> str:
-    """View `<group>_ranked`: every record with its 0-based `record_rank` among its file's records.
-
-    A rejected record's rank is DuckDB's `line` minus the header's line: DuckDB counts one line per record. A good
-    record's rank is its row in the file plus the rejected records before it; `<group>_shifts` holds, per file, from
-    which good row on how many records were rejected before it, and exists only when something was rejected.
-    """
-    shift_join, shift = "", "0"
-    if con.execute(f"select count(*) > 0 from {group}_rejected").fetchone()[0]:
-        con.execute(
-            f"""
-            create temp table {group}_shifts as
-            select filename, good_rows_before, max(rejected_so_far) as shift
-            from (
-                select filename,
-                       line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
-                       row_number() over (partition by filename order by line) as rejected_so_far
-                from {group}_rejected
-            ) as positions
-            group by filename, good_rows_before
-            """
-        )
-        shift_join = (f"asof left join {group}_shifts as shifts "
-                      "on numbered.filename = shifts.filename and numbered.row_in_file >= shifts.good_rows_before")
-        shift = "coalesce(shifts.shift, 0)"
-    con.execute(
-        f"""
-        create temp view {group}_ranked as
         with numbered as (
             select scan.*, offsets._file, scan.rowid - offsets.first_rowid as row_in_file
             from {group}_scan as scan join {group}_offsets as offsets using (filename)
         )
-        select numbered.* exclude (row_in_file), numbered.row_in_file + {shift} as record_rank,
+        select {columns}, numbered._file,
+               numbered.row_in_file + {2 + header_feeds} + {shift} + {feeds} as _line,
                cast(null as varchar) as raw_text, cast(null as varchar) as _reject_reason
-        from numbered {shift_join}
+        from numbered {steps_join}
         union all by name
-        select rejected.filename, names._file, rejected.line - 2 as record_rank,
+        -- DuckDB's `line` of a rejected record is its rank + 2: it counts the header, and each record, as one line
+        select names._file, rejected.line + {header_feeds} + {rank_feeds} as _line,
                -- in a CRLF file DuckDB starts a rejected line with the line feed that ended the line before
                ltrim(rejected.csv_line, chr(13) || chr(10)) as raw_text,
                'not a well-formed CSV record: ' || rejected.message as _reject_reason
-        from {group}_rejected as rejected join {file_names} as names using (filename)
+        from {group}_rejected as rejected
+        join {file_names} as names using (filename) {rank_feeds_join}
         """
     )
-    return f"{group}_ranked"
+
+
+def _create_reject_shifts(con: duckdb.DuckDBPyConnection, group: str) -> None:
+    """Table `<group>_shifts(filename, good_rows_before, shift)`: a rejected record is missing from the scan, so from
+    the good row after it on, a good record's rank is its row in the file plus `shift` rejected records."""
+    con.execute(
+        f"""
+        create temp table {group}_shifts as
+        select filename, good_rows_before, max(rejected_so_far) as shift
+        from (
+            select filename,
+                   line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
+                   row_number() over (partition by filename order by line) as rejected_so_far
+            from {group}_rejected
+        ) as positions
+        group by filename, good_rows_before
+        """
+    )
 
 
 def _files_with_spanning_records(
@@ -108,9 +109,9 @@ def _files_with_spanning_records(
 ) -> list[str]:
     """The files whose lines outnumber their header and records: only there can a record span lines.
 
-    Counting lines is one scan of the file as text, a tenth of the cost of reading it as CSV; every line feed or
-    carriage return inside a record makes DuckDB's line reader see one line more, so equal counts prove no record
-    spans lines and its values need not be searched for line feeds.
+    Counting lines is one scan of the file as text, a tenth of the cost of reading it as CSV. Every line feed or
+    carriage return inside a record makes DuckDB's line reader see one line more, so equal counts prove that no
+    record spans lines, and the values need not be searched for line feeds.
     """
     files = ", ".join(quote_text(path) for path in file_list)
     rows = con.execute(
@@ -136,35 +137,86 @@ def _files_with_spanning_records(
     return [row[0] for row in rows]
 
 
-def _create_line_feed_shifts(
+def _create_spanning_records(
     con: duckdb.DuckDBPyConnection,
     group: str,
     header: Sequence[str],
-    spanning: Sequence[str],
-    ranked: str,
+    spanning_files: Sequence[str],
+    has_rejects: bool,
 ) -> bool:
-    """Table `<group>_feeds(filename, from_rank, feeds_before)`: from which record rank on how many line feeds sat
-    inside the records before it, built from the records that hold a line feed (few) of the files in `spanning`.
-    Returns whether any record holds one."""
+    """Table `<group>_spanning(filename, record_rank, from_row, feeds)`: each record of `spanning_files` holding line
+    feeds (few), with its rank, how many, and the first good row after it. Returns whether there is any.
+
+    The values of these files' good rows are searched once; a rejected record's text is its lines as read (one left
+    unterminated also holds the file's last line feed, which is trimmed).
+    """
     values = "concat(" + ", ".join(quote_ident(name) for name in header) + ")"
-    # A rejected record's text is its lines as read; one left unterminated also holds the file's last line feed.
-    text = f"case when _reject_reason is null then {values} else rtrim(raw_text, chr(13) || chr(10)) end"
+    rank_join, shift = "", "0"
+    if has_rejects:
+        rank_join = (f"asof left join {group}_shifts as shifts "
+                     "on good.filename = shifts.filename and good.row_in_file >= shifts.good_rows_before")
+        shift = "coalesce(shifts.shift, 0)"
+    reject_text = "trim(csv_line, chr(13) || chr(10))"
     con.execute(
         f"""
-        create temp table {group}_feeds as
-        with spanning as (
-            select filename, record_rank, {_LINE_FEEDS.format(text="record_text")} as feeds
+        create temp table {group}_spanning as
+        with good as (
+            select filename, row_in_file, {_line_feeds_sql("record_text")} as feeds
             from (
-                select filename, record_rank, {text} as record_text
-                from {ranked}
-                where filename in (select unnest(?))
+                select scan.filename, scan.rowid - offsets.first_rowid as row_in_file, {values} as record_text
+                from {group}_scan as scan join {group}_offsets as offsets using (filename)
+                where scan.filename in (select unnest($files))
             ) as records
             where contains(record_text, chr(10))
+        ),
+        rejected as (
+            select filename, line - 2 as record_rank,
+                   line - 2 - (row_number() over (partition by filename order by line) - 1) as good_rows_before,
+                   {_line_feeds_sql(reject_text)} as feeds
+            from {group}_rejected
         )
-        select filename, record_rank + 1 as from_rank,
-               sum(feeds) over (partition by filename order by record_rank) as feeds_before
-        from spanning
+        select good.filename, good.row_in_file + {shift} as record_rank, good.row_in_file + 1 as from_row,
+               good.feeds
+        from good {rank_join}
+        union all
+        select filename, record_rank, good_rows_before as from_row, feeds
+        from rejected
+        where feeds > 0 and filename in (select unnest($files))
         """,
-        [list(spanning)],
+        {"files": list(spanning_files)},
     )
-    return bool(con.execute(f"select count(*) > 0 from {group}_feeds").fetchone()[0])
+    return bool(con.execute(f"select count(*) > 0 from {group}_spanning").fetchone()[0])
+
+
+def _create_steps(con: duckdb.DuckDBPyConnection, group: str, has_rejects: bool, has_spanning: bool) -> None:
+    """Table `<group>_steps(filename, from_row, shift, feeds_before)`: from which good row of a file on how many
+    rejected records and how many line feeds inside records come before it, so each good row needs one ASOF join."""
+    breaks = []
+    if has_spanning:
+        breaks.append(f"select filename, from_row from {group}_spanning")
+    if has_rejects:
+        breaks.append(f"select filename, good_rows_before as from_row from {group}_shifts")
+    joins, shift, feeds = [], "0", "0"
+    if has_rejects:
+        joins.append(f"asof left join {group}_shifts as shifts "
+                     "on breaks.filename = shifts.filename and breaks.from_row >= shifts.good_rows_before")
+        shift = "coalesce(shifts.shift, 0)"
+    if has_spanning:
+        joins.append(
+            f"""asof left join (
+                select filename, from_row, sum(sum(feeds)) over (partition by filename order by from_row)
+                    as feeds_before
+                from {group}_spanning
+                group by filename, from_row
+            ) as feeds_by_row
+            on breaks.filename = feeds_by_row.filename and breaks.from_row >= feeds_by_row.from_row"""
+        )
+        feeds = "coalesce(feeds_by_row.feeds_before, 0)"
+    con.execute(
+        f"""
+        create temp table {group}_steps as
+        select breaks.filename, breaks.from_row, {shift} as shift, {feeds} as feeds_before
+        from ({" union ".join(breaks)}) as breaks
+        {" ".join(joins)}
+        """
+    )
