@@ -124,3 +124,13 @@
     {{ "union all" if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- SQL: the observation key of a Segment call, from its columns in stg_segment__events: each distinct combination
+    of ids (and source) in events is one observation. One definition for int_identity_observations and the events
+    mart, which finds an event's profile through it when none of the call's ids links. -#}
+{% macro segment_observation_key() -%}
+    {{ dbt.concat(["'events:'", dbt.hash(dbt.concat([
+        "coalesce(anonymous_id, '')", "'|'", "coalesce(user_id, '')", "'|'", "coalesce(previous_id, '')",
+        "'|'", "coalesce(email, '')", "'|'", "coalesce(phone_raw, '')", "'|'", "source_label"
+    ]))]) }}
+{%- endmacro %}

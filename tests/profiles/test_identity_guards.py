@@ -105,6 +105,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
     # A role address typed on the guest orders of 8 different people, each with a phone of their own.
     for n in range(8):
         orders.add(email="orders@northwind-shop.com", phone_text=phone(400 + n))
+    # Two more guests type the role address and nothing else: the demoted address must not gather their orders.
+    for _ in range(2):
+        orders.add(email="orders@northwind-shop.com")
+    # A placeholder user id sent beside each user's real one on 8 devices: each device stays its user's.
+    for n in range(8):
+        events.append(event(f"vis-{n}", "track", DAY, anonymous_id=f"dev-vis-{n}", user_id="visitor",
+                            event="Viewed Product"))
+        events.append(event(f"vis-real-{n}", "track", DAY, anonymous_id=f"dev-vis-{n}", user_id=f"u-vis{n}",
+                            event="Viewed Product"))
     # A placeholder user id a broken integration sends for 30 unrelated devices, each signed up with its own email.
     for n in range(30):
         events.append(event(f"ph-{n}", "track", DAY, anonymous_id=f"dev-ph-{n}", user_id="customer",
@@ -211,11 +220,23 @@ def test_a_role_address_on_the_orders_of_eight_people_keeps_them_apart(store: Wa
         "select count(distinct profile_id), count(*) from marts.orders where order_id in"
         " (select shopify_order_id from staging.stg_shopify__order_lines where email = 'orders@northwind-shop.com')"
     )
-    assert order_profiles == [(8, 8)]
+    assert order_profiles == [(10, 10)]
     assert store.query(
         "select not_linking_reason from intermediate.int_identifiers_classified"
         " where identifier_value = 'orders@northwind-shop.com'"
     ) == [("value limit: seen with 8 phone values (limit 5)",)]
+
+
+def test_a_device_seen_with_its_users_id_and_a_placeholder_stays_that_users(store: Warehouse) -> None:
+    for n in range(8):
+        assert store.profile_of("anonymous_id", f"dev-vis-{n}") == store.profile_of("user_id", f"u-vis{n}") is not None
+    assert len({store.profile_of("user_id", f"u-vis{n}") for n in range(8)}) == 8
+    assert store.query(
+        "select not_linking_reason from intermediate.int_identifiers_classified where identifier_value = 'visitor'"
+    ) == [("value limit: seen with 8 anonymous_id values (limit 5)",)]
+    # The events sent under the placeholder are the device's user's.
+    events = dict(store.query("select event_id, profile_id from marts.events where event_id similar to 'vis-[0-9]+'"))
+    assert events == {f"vis-{n}": store.profile_of("user_id", f"u-vis{n}") for n in range(8)}
 
 
 def test_a_placeholder_user_id_on_thirty_devices_joins_none_of_them(store: Warehouse) -> None:
@@ -225,7 +246,7 @@ def test_a_placeholder_user_id_on_thirty_devices_joins_none_of_them(store: Wareh
     assert store.query(
         "select is_link, not_linking_reason from intermediate.int_identifiers_classified"
         " where identifier_type = 'user_id' and identifier_value = 'customer'"
-    ) == [(False, "value limit: seen with 30 anonymous_id values (limit 25)")]
+    ) == [(False, "value limit: seen with 30 anonymous_id values (limit 5)")]
 
 
 def test_a_crm_duplicate_of_one_person_is_one_profile_but_no_profile_holds_more_than_three_crm_ids(

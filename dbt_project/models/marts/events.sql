@@ -74,7 +74,7 @@ new_orders as (
 tracked as (
     select
         new_segment_events.message_id as event_id,
-        coalesce(by_user.profile_id, by_anonymous_id.profile_id) as profile_id,
+        coalesce(by_user.profile_id, by_anonymous_id.profile_id, by_observation.profile_id) as profile_id,
         case new_segment_events.call_type
             when 'page' then 'Viewed Page'
             when 'screen' then 'Viewed Screen'
@@ -100,6 +100,13 @@ tracked as (
         on
             by_anonymous_id.identifier_type = 'anonymous_id'
             and new_segment_events.anonymous_id = by_anonymous_id.identifier_value
+    {#- A call none of whose ids links (a device two users shared, a placeholder user id) has the profile of its
+        observation, a profile of its own; its key is hashed only for those calls. #}
+    left join {{ ref('int_identity_observation_profiles') }} as by_observation
+        on by_observation.observation_key = case
+            when by_user.profile_id is null and by_anonymous_id.profile_id is null
+                then {{ cdp.segment_observation_key() }}
+        end
 ),
 
 {%- set order_properties = [

@@ -21,10 +21,10 @@ identifiers as (
 
 {# A value seen with more values of another type than its limit allows (`value_limits`, and every strong type's
     `max_per_profile`) is shared: a shop's phone on many CRM rows, a role address, a placeholder user id on many
-    devices, a family email on two Shopify customers. Found in two steps. First, candidates: every identifier
-    against the values of each limited type seen in its observations, all as 64-bit hashes, so the join and the
-    aggregate over every observation row (134 M at 10 M profiles) hold integers, not strings; min <> max of the
-    value hashes keeps the identifiers that meet two values or more. Then, only for those, the values are counted
+    devices, a family email on two Shopify customers. Found in steps. First, candidates: every identifier against
+    the values of each limited type seen in its observations, all as 64-bit hashes, so the join and the aggregate
+    over every observation row (134 M at 10 M profiles) hold integers, not strings; min <> max of the value
+    hashes keeps the identifiers that meet two values or more. Then, only for those, the values are counted
     exactly against the limit. #}
 limits as (
     {{ cdp.identity_value_limits_relation() }}
@@ -53,47 +53,83 @@ candidate_hashes as (
     having min(seen_with_observations.seen_with_value_hash) <> max(seen_with_observations.seen_with_value_hash)
 ),
 
-candidate_rows as (
-    select
-        observations.observation_key,
+{# Each candidate's values of the limited type, once each. #}
+candidate_values as (
+    select distinct
         observations.identifier_type,
         observations.identifier_value,
-        candidate_hashes.seen_with_type
+        candidate_hashes.seen_with_type,
+        seen_with.identifier_value as seen_with_value,
+        limits.max_values
     from {{ ref('int_identity_observations') }} as observations
     inner join candidate_hashes
         on hash(observations.identifier_type, observations.identifier_value) = candidate_hashes.identifier_hash
+    inner join {{ ref('int_identity_observations') }} as seen_with
+        on observations.observation_key = seen_with.observation_key
+        and candidate_hashes.seen_with_type = seen_with.identifier_type
+    inner join limits
+        on observations.identifier_type = limits.identifier_type
+        and candidate_hashes.seen_with_type = limits.seen_with_type
+),
+
+{# A fan-out hub is seen with more values of a type than a person holds (a limit of 2 or more): a placeholder user
+    id on twelve devices, a shop's phone on twenty CRM rows. #}
+fan_out_hubs as (
+    select
+        identifier_type,
+        identifier_value,
+        seen_with_type,
+        count(*) as seen_with_values,
+        max(max_values) as max_values
+    from candidate_values
+    where max_values > 1
+    group by identifier_type, identifier_value, seen_with_type
+    having count(*) > max(max_values)
+),
+
+hub_values as (
+    select distinct
+        identifier_type,
+        identifier_value
+    from fan_out_hubs
+),
+
+{# A strong id allows one value per profile, so an identifier seen with two is ambiguous (a family email on two
+    Shopify customers, a device two users logged in on). Values that are fan-out hubs themselves do not count: a
+    device seen with its user's id and a placeholder user id sent for every device is that user's device. #}
+strong_conflicts as (
+    select
+        candidate_values.identifier_type,
+        candidate_values.identifier_value,
+        candidate_values.seen_with_type,
+        count(*) as seen_with_values,
+        max(candidate_values.max_values) as max_values
+    from candidate_values
+    left join hub_values as hubs
+        on candidate_values.seen_with_type = hubs.identifier_type
+        and candidate_values.seen_with_value = hubs.identifier_value
+    where candidate_values.max_values = 1 and hubs.identifier_value is null
+    group by candidate_values.identifier_type, candidate_values.identifier_value, candidate_values.seen_with_type
+    having count(*) > 1
 ),
 
 conflicts as (
-    select
-        candidate_rows.identifier_type,
-        candidate_rows.identifier_value,
-        candidate_rows.seen_with_type,
-        count(distinct seen_with.identifier_value) as seen_with_values,
-        max(limits.max_values) as max_values,
-        max(rules.priority) as seen_with_priority
-    from candidate_rows
-    inner join {{ ref('int_identity_observations') }} as seen_with
-        on candidate_rows.observation_key = seen_with.observation_key
-        and candidate_rows.seen_with_type = seen_with.identifier_type
-    inner join limits
-        on candidate_rows.identifier_type = limits.identifier_type
-        and candidate_rows.seen_with_type = limits.seen_with_type
-    inner join rules on candidate_rows.seen_with_type = rules.identifier_type
-    group by candidate_rows.identifier_type, candidate_rows.identifier_value, candidate_rows.seen_with_type
-    having count(distinct seen_with.identifier_value) > max(limits.max_values)
+    select * from fan_out_hubs
+    union all
+    select * from strong_conflicts
 ),
 
 {# An identifier over several limits is explained by the strongest type it conflicts with. #}
 conflicts_per_identifier as (
     select
-        identifier_type,
-        identifier_value,
-        arg_min(seen_with_type, seen_with_priority) as conflicting_type,
-        arg_min(seen_with_values, seen_with_priority) as conflicting_values,
-        arg_min(max_values, seen_with_priority) as conflicting_limit
+        conflicts.identifier_type,
+        conflicts.identifier_value,
+        arg_min(conflicts.seen_with_type, rules.priority) as conflicting_type,
+        arg_min(conflicts.seen_with_values, rules.priority) as conflicting_values,
+        arg_min(conflicts.max_values, rules.priority) as conflicting_limit
     from conflicts
-    group by identifier_type, identifier_value
+    inner join rules on conflicts.seen_with_type = rules.identifier_type
+    group by conflicts.identifier_type, conflicts.identifier_value
 ),
 
 final as (

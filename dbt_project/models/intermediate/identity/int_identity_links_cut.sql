@@ -12,14 +12,6 @@ conflict_edges as (
     select * from {{ ref('int_identity_conflict_edges') }}
 ),
 
-splits as (
-    select * from {{ ref('int_identity_component_splits') }}
-),
-
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
-),
-
 cut as (
     select
         conflict_edges.src,
@@ -29,8 +21,8 @@ cut as (
         src_piece.component_id as src_component_id,
         dst_piece.component_id as dst_component_id
     from conflict_edges
-    inner join splits as src_piece on conflict_edges.src = src_piece.node_id
-    inner join splits as dst_piece on conflict_edges.dst = dst_piece.node_id
+    inner join {{ ref('int_identity_component_splits') }} as src_piece on conflict_edges.src = src_piece.node_id
+    inner join {{ ref('int_identity_component_splits') }} as dst_piece on conflict_edges.dst = dst_piece.node_id
     where src_piece.component_id <> dst_piece.component_id
 ),
 
@@ -40,8 +32,8 @@ piece_values as (
         nodes.identifier_type,
         nodes.identifier_value,
         rules.max_per_profile
-    from splits
-    inner join nodes on splits.node_id = nodes.node_id
+    from {{ ref('int_identity_component_splits') }} as splits
+    inner join {{ ref('int_identity_nodes') }} as nodes on splits.node_id = nodes.node_id
     inner join rules on nodes.identifier_type = rules.identifier_type
     where rules.max_per_profile is not null
 ),
@@ -86,8 +78,8 @@ final as (
         cut.support,
         reasons.reason
     from cut
-    inner join nodes as src_nodes on cut.src = src_nodes.node_id
-    inner join nodes as dst_nodes on cut.dst = dst_nodes.node_id
+    inner join {{ ref('int_identity_nodes') }} as src_nodes on cut.src = src_nodes.node_id
+    inner join {{ ref('int_identity_nodes') }} as dst_nodes on cut.dst = dst_nodes.node_id
     left join reasons on cut.src = reasons.src and cut.dst = reasons.dst
 )
 

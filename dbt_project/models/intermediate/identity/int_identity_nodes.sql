@@ -1,27 +1,36 @@
-{#- One row per node of the identity graph: every linking identifier, and every identifier that anchors an
-    observation without linking ones. `node_id` is a dense integer for this run only (ids across runs are
-    profile_ids, kept by int_identifier_profile_history). -#}
+{#- One row per node of the identity graph: every linking identifier, and every observation without one (type
+    `source_record`), which stands for a profile of its own. `node_id` is a dense integer for this run only (ids
+    across runs are profile_ids, kept by int_identifier_profile_history). -#}
 with
 
 identifiers as (
     select * from {{ ref('int_identifiers_classified') }}
+    where is_link
 ),
 
 anchors as (
-    select distinct
-        anchor_type,
-        anchor_value
-    from {{ ref('int_identity_observation_anchors') }}
+    select * from {{ ref('int_identity_observation_anchors') }}
+    where not anchor_is_link
 ),
 
 nodes as (
-    select identifiers.*
+    select
+        identifier_type,
+        identifier_value,
+        priority,
+        is_link,
+        first_seen_at,
+        last_seen_at
     from identifiers
-    left join anchors
-        on
-            identifiers.identifier_type = anchors.anchor_type
-            and identifiers.identifier_value = anchors.anchor_value
-    where identifiers.is_link or anchors.anchor_type is not null
+    union all
+    select
+        anchor_type,
+        anchor_value,
+        1000000,
+        false,
+        first_seen_at,
+        last_seen_at
+    from anchors
 ),
 
 final as (

@@ -44,10 +44,7 @@ event_id_sets as (
 
 event_observations as (
     select
-        {{ dbt.concat(["'events:'", dbt.hash(dbt.concat([
-            "coalesce(anonymous_id, '')", "'|'", "coalesce(user_id, '')", "'|'", "coalesce(previous_id, '')",
-            "'|'", "coalesce(email, '')", "'|'", "coalesce(phone_raw, '')", "'|'", "source_label"
-        ]))]) }} as observation_key,
+        {{ cdp.segment_observation_key() }} as observation_key,
         event_id_sets.*
     from event_id_sets
 ),
