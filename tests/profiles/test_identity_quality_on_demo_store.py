@@ -63,16 +63,23 @@ def test_profile_identities_hold_each_observed_identifier_under_its_observations
     resolved_store: tuple[Path, Path],
 ) -> None:
     """profile_identities gives a linking identifier its own profile without looking at observations; on a whole
-    store that must be exactly what the observations showing it say, source by source."""
+    store that must be what the observations showing it say, source by source: a non-linking identifier in the
+    profiles of its observations, a linking one in its own. The two differ where the over-merge guard cut a link:
+    the observation that made it (a housemate's sign-up on a shared device) is the housemate's, the device is
+    its owner's."""
     warehouse, _ = resolved_store
     from_observations = """
-        select observation_profiles.profile_id, observations.identifier_type, observations.identifier_value,
+        select
+            case when identifiers.is_link then identifier_profiles.profile_id else observation_profiles.profile_id end,
+            observations.identifier_type, observations.identifier_value,
             observations.source_label, min(observations.first_seen_at), max(observations.last_seen_at),
             identifiers.is_link
         from intermediate.int_identity_observations as observations
         inner join intermediate.int_identity_observation_profiles as observation_profiles
             using (observation_key)
         inner join intermediate.int_identifiers_classified as identifiers using (identifier_type, identifier_value)
+        left join intermediate.int_identifier_profiles as identifier_profiles
+            using (identifier_type, identifier_value)
         where observations.identifier_type <> 'source_record'
         group by all
     """
