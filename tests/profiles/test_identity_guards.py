@@ -180,6 +180,11 @@ def test_the_shared_device_stays_with_its_user_and_the_housemate_keeps_her_email
                         ("shopify_customer_id", "shopify_c_pat"), ("anonymous_id", "dev-pat")]:
         assert store.profile_of(kind, value) == pat, (kind, value)
     assert store.query("select profile_id from marts.orders where order_id = '7001'") == [(pat,)]
+    # Her sign-up on the shared device is her record, not the device owner's.
+    assert store.query(
+        "select profile_id from intermediate.int_profile_records where source_name = 'segment_events'"
+        " and email = 'pat@example.com'"
+    ) == [(pat,)]
     guards = store.query(
         "select identifier_type, identifier_value, other_identifier_value, profile_id, other_profile_id"
         " from marts.identity_guards where guard = 'profile_limit' and identifier_value = 'dev-shared'"

@@ -111,13 +111,13 @@ identify_records as (
         {{ cdp.json_without_keys('traits', trait_keys) }} as custom_properties,
         identify_calls._file,
         identify_calls._line,
-        coalesce(by_user.profile_id, by_anonymous_id.profile_id) as profile_id
+        identify_profiles.profile_id
     from identify_calls
-    left join {{ ref('int_identifier_profiles') }} as by_user
-        on by_user.identifier_type = 'user_id' and identify_calls.user_id = by_user.identifier_value
-    left join {{ ref('int_identifier_profiles') }} as by_anonymous_id
-        on by_anonymous_id.identifier_type = 'anonymous_id'
-        and identify_calls.anonymous_id = by_anonymous_id.identifier_value
+    {#- The call's profile is its observation's (its combination of ids): the profile of its strongest linking id,
+        or one of its own when none links; where the over-merge guard cut the link between a shared device and an
+        email, a sign-up with that email is the email's person's, not the device owner's. #}
+    left join {{ ref('int_identity_observation_profiles') }} as identify_profiles
+        on identify_profiles.observation_key = {{ cdp.segment_observation_key() }}
 ),
 
 keyed_records as (
