@@ -223,7 +223,8 @@ def _read_csv_group(
     so they are never copied again, nor sorted (see `csv_line_numbers` for the lines of records spanning lines).
     """
     drop_temp_relations(con, view, f"{view}_scan", f"{view}_offsets", f"{view}_rejected", f"{view}_shifts",
-                        f"{view}_spanning", f"{view}_steps", _REJECTS_TABLE, _REJECT_SCANS_TABLE)
+                        f"{view}_spanning", f"{view}_steps", f"{view}_step_buckets", _REJECTS_TABLE,
+                        _REJECT_SCANS_TABLE)
     con.execute(
         f"""
         create temp table {view}_scan as
