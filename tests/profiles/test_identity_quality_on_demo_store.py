@@ -1,4 +1,5 @@
-"""Identity resolution measured on the demo store's ground truth: issue 3 asks precision >= 0.99, recall >= 0.97.
+"""Identity resolution measured on the demo store's ground truth: precision >= 0.999 and recall >= 0.97 on a store
+that holds the generator's hostile identifiers (shared phones, role addresses, placeholders, device chains).
 
 One generated store (fixed seed), ingested and resolved by the same code the nightly run uses, then scored
 pairwise by assets/profiles/identity_quality.py. A failure prints the whole measure, pair counts included.
@@ -22,7 +23,7 @@ from orchestration.settings import PROJECT_ROOT
 
 PROFILES = 2500
 SEED = 7
-MIN_PRECISION = 0.99
+MIN_PRECISION = 0.999
 MIN_RECALL = 0.97
 RESOLUTION_MODELS = (
     "path:models/staging",
