@@ -19,6 +19,7 @@ from bench.measurements import BenchRun, StageClock, StageGroup
 from connectors.sources.demo_store import generate_store
 from connectors.warehouse.duckdb_file import open_warehouse, qualified
 from orchestration.dbt import dbt_executable
+from orchestration.dbt_invocation import dbt_invocation
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 CONFIG_DIR = PROJECT_ROOT / "config"
@@ -188,15 +189,24 @@ def _dbt_failure_summary(target_dir: Path, log_path: Path, returncode: int) -> s
 def run_dbt_layer(selector: str, paths: ScratchPaths, dbt_vars: dict) -> str:
     """`dbt build --select <selector>` as the nightly run calls it; 'ok' or a one-line failure summary.
 
-    dbt writes its target and logs under the scratch folder, so a bench never touches `dbt_project/target`.
+    Arguments and environment come from `dbt_invocation`, as the Dagster dbt assets' do, with the warehouse and
+    memory limit of the bench's ingest. dbt writes its target and logs under the scratch folder, so a bench never
+    touches `dbt_project/target`.
     """
     log_path = paths.root / f"dbt_{selector}.log"
+    invocation = dbt_invocation(
+        "build",
+        warehouse_path=paths.warehouse.resolve(),
+        memory_limit=load_settings().duckdb_memory_limit,
+        dbt_vars=dbt_vars,
+        select=(selector,),
+    )
     command = [
-        dbt_executable(), "build", "--select", selector, "--vars", json.dumps(dbt_vars),
+        dbt_executable(), *invocation.args,
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(paths.dbt_target_dir), "--log-path", str(paths.root / "dbt_logs"),
     ]
-    env = {**os.environ, "CDP_WAREHOUSE": str(paths.warehouse.resolve()), "CDP_PROJECT_ROOT": str(PROJECT_ROOT)}
+    env = {**os.environ, **invocation.env}
     with log_path.open("w", encoding="utf-8") as log:
         completed = subprocess.run(
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
