@@ -38,7 +38,8 @@ def main() -> None:
         print(f"  {source:<22} {rule:<45} {count:>8,}")
     print(f"\nLanding zone: {settings.landing_dir}")
     print(f"Ground truth: {settings.landing_dir.parent / 'ground_truth'}")
-    print("Query it:     .venv/bin/python -c \"import duckdb; print(duckdb.connect('data/warehouse.duckdb', "
+    # The file just summarized, never a fixed path: CDP_WAREHOUSE may point elsewhere.
+    print(f"Query it:     .venv/bin/python -c \"import duckdb; print(duckdb.connect({str(settings.warehouse_path)!r}, "
           "read_only=True).sql('select * from marts.profiles limit 5'))\"")
     print("Dagster UI:   make dev, then open http://127.0.0.1:3000")
 
