@@ -1,7 +1,9 @@
 """Profile attributes from config/profiles.yaml: survivorship, transformations, consent, suppression and activity.
 
 Validated here so a bad rule fails before dbt runs, naming the file and the field; `as_dbt_var()` hands the result to
-dbt as var `cdp_attributes`, which the profile models compile into one pass over the source records.
+dbt as var `cdp_attributes`, which the profile models compile into one pass over the source records. The defaults
+here are the only ones: the SQL keeps no copy, and a model run without the var fails naming it
+(`dbt_project/macros/profile_attributes/profile_attribute_settings.sql`).
 """
 
 from __future__ import annotations

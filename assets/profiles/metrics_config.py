@@ -1,7 +1,9 @@
 """Custom metrics from config/metrics.yaml: base metrics combined and filtered by event properties.
 
 Validated here so a bad definition fails before dbt runs, naming the file and the field; `as_dbt_var()` hands the
-result to dbt as var `cdp_metrics`, which `marts/metric_events` and `marts/metric_daily` compile into SQL.
+result to dbt as var `cdp_metrics`, which `marts/metric_events` and `marts/metric_daily` compile into SQL. A model
+run without the var fails naming it (`dbt_project/macros/metrics/custom_metrics.sql`), rather than building with no
+metrics as if none were configured.
 """
 
 from __future__ import annotations

@@ -39,6 +39,23 @@ def test_unconfigured_attributes_take_the_default_rule(tmp_path: Path) -> None:
     assert {rules[name] for name in STANDARD_ATTRIBUTES if name != "city"} == {"first_seen"}
 
 
+def test_an_empty_file_gives_every_setting_the_models_read(tmp_path: Path) -> None:
+    """The defaults live here only (the SQL kept a copy until it read everything from the var)."""
+    (tmp_path / "profiles.yaml").write_text("", encoding="utf-8")
+
+    dbt_var = load_attributes_config(tmp_path).as_dbt_var()
+
+    assert dbt_var == {
+        "attributes": [{"name": name, "rule": "most_recent", "sources": []} for name in STANDARD_ATTRIBUTES],
+        "custom_properties": [],
+        "transformations": [],
+        "consent": {"subscribe_metrics": ["Subscribed"], "unsubscribe_metrics": ["Unsubscribed"],
+                    "channel_property": "channel"},
+        "suppression": {"identifiers": [], "events": []},
+        "active_window_days": 365,
+    }
+
+
 def test_standardize_values_are_normalized_like_sql_compares_them(tmp_path: Path) -> None:
     write_profiles(tmp_path, {"transformations": [{
         "name": "state_standardized", "kind": "standardize", "source": "state",

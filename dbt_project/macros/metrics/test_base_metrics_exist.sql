@@ -4,17 +4,23 @@
     it only judges once `events` has rows.
 -#}
 {% test base_metrics_exist(model, events) %}
-{%- set metrics = var('cdp_metrics') -%}
+{%- set metrics = cdp.custom_metrics() -%}
 
 with configured as (
     {%- for metric in metrics %}
-    {%- set metric_index = loop.index0 %}
+    {#- The field names are written once, by metrics_config.py, with the file's path; none is made up here. #}
+    {%- set fields = metric.get('base_metric_fields', []) %}
+    {%- if execute and fields | length != metric['base_metrics'] | length %}
+    {{ exceptions.raise_compiler_error(
+        "var cdp_metrics: metric " ~ metric['name'] ~ " has no base_metric_fields for its base_metrics:"
+        ~ " pass --vars from `python -m assets.profiles.dbt_vars` (config/metrics.yaml)"
+    ) }}
+    {%- endif %}
     {%- for base_metric in metric['base_metrics'] %}
     select
         {{ cdp.sql_literal(metric['name']) }} as metric_name,
         {{ cdp.sql_literal(base_metric) }} as base_metric_name,
-        {{ cdp.sql_literal(metric.get('base_metric_fields', [])[loop.index0]
-            | default('metrics[' ~ metric_index ~ '].base_metrics[' ~ loop.index0 ~ ']')) }} as config_field
+        {{ cdp.sql_literal(fields[loop.index0]) }} as config_field
     union all
     {%- endfor %}
     {%- endfor %}

@@ -1,26 +1,26 @@
 {#-
-    Var `cdp_attributes` (built by assets/profiles/attributes_config.py) with defaults filled in, so `dbt parse` and
-    a run without configuration still compile: every standard attribute most recent, nothing else configured.
+    Var `cdp_attributes`, built from config/profiles.yaml by assets/profiles/attributes_config.py: every default
+    lives there, none here, so a run without the var fails naming it instead of building with a copy of its own.
+    `keys` are the settings the calling model reads; a var (or a unit test's override) without one of them is an
+    error when executing. Parsing renders every model without vars: then a key not given reads as an empty list,
+    so nothing is iterated or compiled from it, and `dbt parse` builds the manifest; that SQL is never run.
 -#}
-{% macro profile_attribute_settings(configured) -%}
-    {%- set standard = ['first_name', 'last_name', 'email', 'phone', 'birthday',
-                        'street', 'city', 'state', 'postal_code', 'country'] -%}
-    {%- set defaults = {
-        'attributes': [],
-        'custom_properties': [],
-        'transformations': [],
-        'consent': {'subscribe_metrics': ['Subscribed'], 'unsubscribe_metrics': ['Unsubscribed'],
-                    'channel_property': 'channel'},
-        'suppression': {'identifiers': [], 'events': []},
-        'active_window_days': 365,
-    } -%}
-    {%- for name in standard -%}
-        {%- do defaults['attributes'].append({'name': name, 'rule': 'most_recent', 'sources': []}) -%}
-    {%- endfor -%}
+{% macro profile_attribute_settings(keys) -%}
+    {%- set configured = var('cdp_attributes') -%}
     {%- set settings = {} -%}
-    {%- for key, value in defaults.items() -%}
-        {%- do settings.update({key: (configured or {}).get(key, value)}) -%}
+    {%- if configured is mapping -%}{%- do settings.update(configured) -%}{%- endif -%}
+    {%- set missing = [] -%}
+    {%- for key in keys if key not in settings -%}
+        {%- do missing.append(key) -%}
+        {%- do settings.update({key: []}) -%}
     {%- endfor -%}
+    {%- if execute and missing -%}
+        {{ exceptions.raise_compiler_error(
+            "var cdp_attributes " ~ ("has no " ~ missing | join(", ") if configured else "is empty")
+            ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.profiles.dbt_vars`"
+            ~ " (config/profiles.yaml)"
+        ) }}
+    {%- endif -%}
     {{ return(settings) }}
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     first so each rule compares one integer. Null values never win: int_profile_records already nulls blank
     attributes, and blank custom properties are nulled here.
 -#}
-{%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
+{%- set settings = cdp.profile_attribute_settings(['attributes', 'custom_properties']) -%}
 
 with records as (
 

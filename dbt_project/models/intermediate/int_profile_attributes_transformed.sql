@@ -2,7 +2,7 @@
     One row per profile: the survived attributes and, next to them, one new column per configured transformation
     (format, standardize, merge). Originals are never overwritten.
 -#}
-{%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
+{%- set settings = cdp.profile_attribute_settings(['transformations']) -%}
 
 with survived as (
 

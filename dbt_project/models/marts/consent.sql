@@ -5,8 +5,9 @@
     and no reader has to guess what a missing row means: no evidence for a channel is never_subscribed. Evidence
     of a profile_id the spine does not hold is left out. On equal times unsubscribed wins, the conservative reading.
 -#}
-{%- set consent = cdp.profile_attribute_settings(var('cdp_attributes'))['consent'] -%}
-{%- set consent_metrics = consent['subscribe_metrics'] + consent['unsubscribe_metrics'] -%}
+{%- set consent = cdp.profile_attribute_settings(['consent'])['consent'] -%}
+{#- `| list`: when parsing without vars, consent reads as empty (profile_attribute_settings). -#}
+{%- set consent_metrics = (consent['subscribe_metrics'] | list) + (consent['unsubscribe_metrics'] | list) -%}
 
 with profiles as (
 

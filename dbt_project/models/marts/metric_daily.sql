@@ -2,7 +2,7 @@
     One row per custom metric and UTC day, from the first day any custom metric has an event to the newest event
     in the warehouse, days without events included as zeros so series and alerts see gaps.
 -#}
-{%- set metrics = var('cdp_metrics') -%}
+{%- set metrics = cdp.custom_metrics() -%}
 
 with metric_events as (
 

@@ -2,7 +2,7 @@
     One row per custom metric and event: the events of the metric's base metrics for which every configured filter
     holds (config/metrics.yaml, var cdp_metrics). CLV, RFM, funnels and segments select a metric here by name.
 -#}
-{%- set metrics = var('cdp_metrics') -%}
+{%- set metrics = cdp.custom_metrics() -%}
 
 with events as (
 

@@ -5,7 +5,7 @@
     It counts marts.profiles, one row per profile of the spine (int_profiles_resolved), and not the spine itself:
     what it counts by (identified, active, suppressed) is decided in profiles, so one route gives both.
 -#}
-{%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
+{%- set settings = cdp.profile_attribute_settings(['active_window_days']) -%}
 
 with profiles as (
 

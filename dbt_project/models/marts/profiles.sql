@@ -5,7 +5,9 @@
     browser that never identified) is kept for its events but is not `is_identified`.
     Activity is measured back from the newest event in the warehouse, never from now(), so re-runs agree.
 -#}
-{%- set settings = cdp.profile_attribute_settings(var('cdp_attributes')) -%}
+{%- set settings = cdp.profile_attribute_settings(
+    ['attributes', 'custom_properties', 'transformations', 'suppression', 'active_window_days']
+) -%}
 {%- set suppression = settings['suppression'] -%}
 
 with resolved_profiles as (
