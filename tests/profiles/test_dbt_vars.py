@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from dbt.cli.main import dbtRunner
 
 from assets.profiles.attributes_config import ProfilesConfig
 from orchestration.settings import DBT_PROJECT_DIR
@@ -78,9 +79,15 @@ def test_base_metric_check_takes_config_fields_from_the_var_only(invoke_dbt, dbt
     assert HOW_TO_PASS in failure
 
 
-def test_parse_builds_the_manifest_without_vars(invoke_dbt, tmp_path: Path) -> None:
-    invoke_dbt(tmp_path / "warehouse.duckdb", tmp_path / "target", "parse", "--no-partial-parse")
+def test_parse_builds_the_manifest_without_vars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `make dbt-manifest` runs; a runner of its own, since invoke_dbt may reuse a parsed manifest."""
+    monkeypatch.setenv("CDP_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    result = dbtRunner().invoke([
+        "parse", "--no-partial-parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+    ])
 
+    assert result.success, result.exception
     nodes = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))["nodes"]
     assert {f"model.cdp.{name}" for name in (*ATTRIBUTE_MODELS, *METRIC_MODELS)} <= set(nodes)
 
