@@ -1,9 +1,11 @@
-"""Fixtures of the profiles tests: hand-made stand-ins for upstream models, in the shape of their contracts."""
+"""Fixtures of the profiles tests: hand-made stand-ins for upstream models, in the shape of their contracts, and
+throwaway warehouses that build the core models."""
 
 from collections.abc import Callable
 
 import duckdb
 import pytest
+from raw_warehouse import Warehouse
 
 from assets.profiles.attributes_config import STANDARD_ATTRIBUTES
 
@@ -40,5 +42,19 @@ def create_stand_in() -> Callable[[duckdb.DuckDBPyConnection, str, list[dict]], 
             f"insert into {name} values ({', '.join('?' * len(columns))})",
             [[row.get(column) for column in columns] for row in rows],
         )
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def new_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, invoke_dbt: Callable[..., object]
+) -> Callable[[str], Warehouse]:
+    """A new Warehouse in a folder of its own (named after `name`), with its own dbt target, for fixtures of any
+    scope; its builds reuse the session's parsed dbt project."""
+
+    def create(name: str) -> Warehouse:
+        root = tmp_path_factory.mktemp(name)
+        return Warehouse(root / "warehouse.duckdb", root / "target", invoke_dbt)
 
     return create

@@ -6,14 +6,14 @@ that value would join them. Expected groupings are written out by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
-from test_identity_resolution import Warehouse, event
+from raw_warehouse import Warehouse, event
 
 from assets.profiles.identity_config import IDENTITY_FILE, load_identity_config
 from orchestration.config_files import ConfigError
@@ -51,10 +51,9 @@ def _identify(case: str, person: int, **fields: object) -> dict:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+def store(new_warehouse: Callable[[str], Warehouse]) -> Iterator[Warehouse]:
     """Pairs of strangers, each pair sharing one junk value (and one pair a valid phone, which must still link)."""
-    root = tmp_path_factory.mktemp("blocklist")
-    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    warehouse = new_warehouse("blocklist")
     events = []
     for case, user_id in USER_ID_PAIRS:
         events += [_identify(case, person, user_id=user_id) for person in (1, 2)]

@@ -7,11 +7,11 @@ identifier demoted, are written out by hand, never derived from the models.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
-from test_identity_resolution import DAY, Warehouse, event, shopify_line
+from raw_warehouse import DAY, Warehouse, event, shopify_line
 
 CHAIN_LENGTHS = (2, 3, 4, 5)
 
@@ -57,9 +57,8 @@ def as_typed(kind: str, value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    root = tmp_path_factory.mktemp("guards")
-    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+def store(new_warehouse: Callable[[str], Warehouse]) -> Iterator[Warehouse]:
+    warehouse = new_warehouse("guards")
     events: list[dict] = []
     orders = Orders()
     crm: list[dict] = []
@@ -281,10 +280,9 @@ def test_no_profile_holds_more_values_of_a_type_than_its_limit(store: Warehouse)
 
 
 def test_the_merge_log_names_the_new_identifier_that_bridged_two_profiles(
-    tmp_path_factory: pytest.TempPathFactory,
+    new_warehouse: Callable[[str], Warehouse],
 ) -> None:
-    root = tmp_path_factory.mktemp("bridge")
-    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    warehouse = new_warehouse("bridge")
     # Run 1: a browsing device, and a Shopify customer: two profiles.
     warehouse.insert("events", [event("b1", "page", DAY, anonymous_id="anon-zoe", name="Home")])
     warehouse.insert("shopify_order_lines", [

@@ -5,113 +5,17 @@ Small hand-made raw rows; the expected grouping is written out by hand, never de
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
-
-from assets.ingest.raw_tables import create_raw_tables
-from assets.profiles.identity_config import load_identity_config
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
-
-CORE_MODELS = (
-    "path:models/staging path:models/intermediate/identity int_phone_numbers_normalized int_profile_records "
-    "events orders order_lines products profile_identities identity_merges identity_guards"
-)
-DAY = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    """Insert dicts into raw.<table>, filling the lineage columns the tests do not care about."""
-    for number, row in enumerate(rows, start=1):
-        row = {
-            "source_name": table, "source_label": "web", "_file": f"{table}.test", "_line": number,
-            "_loaded_at": datetime.now(UTC), **row,
-        }
-        if table != "events":
-            row.setdefault("_row_hash", f"{row['_file']}:{row['_line']}")
-        columns = ", ".join(row)
-        con.execute(f"insert into raw.{table} ({columns}) values ({', '.join('?' * len(row))})", list(row.values()))
-
-
-def event(message_id: str, call: str, at: datetime, **fields: object) -> dict:
-    row = {"message_id": message_id, "type": call, "event_timestamp": at, "source_name": "segment_events"}
-    for key in ("traits", "properties"):
-        if key in fields:
-            fields[key] = json.dumps(fields[key])
-    return {**row, **fields}
-
-
-def shopify_line(name: str, index: int, at: datetime, **fields: object) -> dict:
-    return {
-        "name": name, "lineitem_index": index, "source_name": "shopify_orders", "source_label": "shopify",
-        "_file": "shopify/orders.csv", "_line": 100 + index + 10 * int(name.strip("#")) % 1000,
-        **({"created_at": at} if index == 1 else {}), **fields,
-    }
-
-
-class Warehouse:
-    """A throwaway warehouse with the raw tables, and `dbt build` of the core models against it."""
-
-    def __init__(self, path: Path, target: Path) -> None:
-        self.path, self.target = path, target
-        con = duckdb.connect(str(path))
-        create_raw_tables(con)
-        con.close()
-        self.dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
-
-    def insert(self, table: str, rows: list[dict]) -> None:
-        con = duckdb.connect(str(self.path))
-        try:
-            insert_rows(con, table, rows)
-        finally:
-            con.close()
-
-    def build(self) -> None:
-        args = [
-            # Cautious: a test that also reads a model outside these (profile_identities against profiles) is not
-            # run here.
-            "build", "--select", *CORE_MODELS.split(), "--indirect-selection", "cautious",
-            "--vars", json.dumps(self.dbt_vars),
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(self.target), "--log-path", str(self.target / "logs"),
-        ]
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("CDP_WAREHOUSE", str(self.path))
-            result = dbtRunner().invoke(args)
-        if not result.success:
-            failures = [
-                f"{r.node.unique_id}: {r.status}: {r.message}"
-                for r in (getattr(result.result, "results", None) or [])
-                if str(r.status) not in ("success", "pass", "skipped")
-            ]
-            raise AssertionError(f"dbt build failed: {result.exception or ''}\n" + "\n".join(failures))
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        con = duckdb.connect(str(self.path))
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
-
-    def profile_of(self, identifier_type: str, value: str) -> str | None:
-        rows = self.query(
-            "select profile_id from intermediate.int_identifier_profiles"
-            " where identifier_type = ? and identifier_value = ?",
-            [identifier_type, value],
-        )
-        return rows[0][0] if rows else None
+from raw_warehouse import DAY, Warehouse, event, shopify_line
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+def store(new_warehouse: Callable[[str], Warehouse]) -> Iterator[Warehouse]:
     """One person seen on web, in Shopify online and at the POS; a family; junk emails; a phone-only link."""
-    root = tmp_path_factory.mktemp("identity")
-    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    warehouse = new_warehouse("identity")
     warehouse.insert("events", [
         event("m1", "page", DAY, anonymous_id="anon-alice", name="Home"),
         event("m2", "track", DAY + timedelta(hours=1), anonymous_id="anon-alice", event="Viewed Product"),
@@ -272,10 +176,9 @@ def test_every_order_and_event_has_exactly_one_profile(store: Warehouse) -> None
 
 
 def test_ids_stay_stable_and_a_bridging_record_merges_into_the_older_profile(
-    tmp_path_factory: pytest.TempPathFactory,
+    new_warehouse: Callable[[str], Warehouse],
 ) -> None:
-    root = tmp_path_factory.mktemp("stable_ids")
-    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    warehouse = new_warehouse("stable_ids")
     # Run 1: anonymous browsing, and an unrelated CRM profile.
     warehouse.insert("events", [event("s1", "page", DAY, anonymous_id="anon-zoe", name="Home")])
     warehouse.insert("crm_profiles", [{"crm_id": "crm-x", "email": "x@example.com", "updated_at": DAY,

@@ -6,10 +6,11 @@ From raw Segment calls through identity resolution; the expected profiles and id
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from test_identity_resolution import DAY, Warehouse, event
+from raw_warehouse import DAY, Warehouse, event
 
 from assets.profiles.dbt_vars import build_dbt_vars
 from orchestration.settings import PROJECT_ROOT
@@ -32,10 +33,9 @@ EXPECTED_IDENTIFIERS = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, invoke_dbt) -> Warehouse:
+def built(new_warehouse: Callable[[str], Warehouse], invoke_dbt) -> Warehouse:
     """The raw calls loaded, then every model up to the profile marts built and tested, once for the module."""
-    root = tmp_path_factory.mktemp("profile_spine")
-    warehouse = Warehouse(root / "warehouse.duckdb", root / "target")
+    warehouse = new_warehouse("profile_spine")
     warehouse.insert("events", CALLS)
     # Cautious: the tests of models downstream of profiles (metric_events) are not built here.
     invoke_dbt(warehouse.path, warehouse.target, "build", "--select", "+profile_counts", "+profile_identities",
