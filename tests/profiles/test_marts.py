@@ -1,17 +1,16 @@
 """Core marts: one order shape for every store and the POS, synthesized order events, incremental and full refresh."""
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT
 
 AT = datetime(2026, 2, 1, 12, tzinfo=UTC)  # the load time of every record, and when #1, #2 and 77 were placed
 OLD = datetime(2024, 1, 10, 9, tzinfo=UTC)  # #3, #4 and 78 were placed two years before they were loaded
@@ -19,6 +18,7 @@ CORE_MODELS = (
     "path:models/staging path:models/intermediate/identity int_phone_numbers_normalized int_profile_records "
     "events orders order_lines products profile_identities identity_merges"
 )
+RUN_LOG = "intermediate.int_identity_resolution_runs"
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
@@ -27,25 +27,18 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
                 list(row.values()))
 
 
-def build(path: Path, target: Path, *extra: str) -> None:
+def build(invoke_dbt: Callable[..., object], path: Path, target: Path, *extra: str) -> object:
+    """The core models built and tested; dbt's run results."""
     dbt_vars = {"cdp_identity": load_identity_config(PROJECT_ROOT / "config").as_dbt_var()}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CDP_WAREHOUSE", str(path))
-        result = dbtRunner().invoke([
-            # Cautious: a test that also reads a model outside these (profile_identities against profiles) is not
-            # run here.
-            "build", *extra, "--select", *CORE_MODELS.split(), "--indirect-selection", "cautious",
-            "--vars", json.dumps(dbt_vars),
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(target / "logs"),
-        ])
-    assert result.success, result.exception
+    # Cautious: a test that also reads a model outside these (profile_identities against profiles) is not run here.
+    return invoke_dbt(path, target, "build", *extra, "--select", *CORE_MODELS.split(), "--indirect-selection",
+                      "cautious", dbt_vars=dbt_vars)
 
 
 @pytest.fixture(scope="module")
-def marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A partly refunded web order, a cancelled POS order, a WooCommerce order and a page view, placed when they
-    were loaded; old orders: refunded, voided, cancelled and refunded, a cancelled WooCommerce one; built twice."""
+    were loaded; old orders: refunded, voided, cancelled and refunded, a cancelled WooCommerce one; not built yet."""
     root = tmp_path_factory.mktemp("marts")
     path = root / "warehouse.duckdb"
     con = duckdb.connect(str(path))
@@ -80,9 +73,45 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     insert(con, "events", {"source_name": "segment_events", "source_label": "web", "_line": 1, "message_id": "e1",
            "type": "page", "anonymous_id": "an", "event_timestamp": AT})
     con.close()
-    build(path, root / "target")
-    build(path, root / "target")  # an incremental run with nothing new changes nothing
-    yield path, root / "target"
+    return path, root / "target"
+
+
+def incremental_tables(run_results: object) -> list[str]:
+    """`schema.table` of every incremental model a build ran."""
+    nodes = [result.node for result in run_results.results]
+    return sorted(f"{node.schema}.{node.alias}" for node in nodes if node.config.materialized == "incremental")
+
+
+def table_contents(path: Path, tables: list[str]) -> dict[str, tuple]:
+    """Per table its row count and the sum of its rows' hashes: equal for equal contents, in any row order."""
+    return {table: tuple(query(path, f"select count(*), sum(hash(t)) from {table} as t")[0]) for table in tables}
+
+
+class TwoBuilds(NamedTuple):
+    """The incremental tables each build ran, their contents after each, and the run log after the second."""
+
+    incremental: tuple[list[str], list[str]]
+    after_first: dict[str, tuple]
+    after_second: dict[str, tuple]
+    run_log: list[tuple]
+
+
+@pytest.fixture(scope="module")
+def built_twice(loaded: tuple[Path, Path], invoke_dbt: Callable[..., object]) -> TwoBuilds:
+    """Built, then built again with nothing new."""
+    path, target = loaded
+    first = incremental_tables(build(invoke_dbt, path, target))
+    after_first = table_contents(path, first)
+    second = incremental_tables(build(invoke_dbt, path, target))
+    run_log = query(path, "select node_count, edge_count, component_count, identifiers_demoted, components_split,"
+                          f" links_cut from {RUN_LOG} order by run_started_at")
+    return TwoBuilds((first, second), after_first, table_contents(path, first), run_log)
+
+
+@pytest.fixture(scope="module")
+def marts(loaded: tuple[Path, Path], built_twice: TwoBuilds) -> tuple[Path, Path]:
+    """The warehouse and dbt target of the marts, built twice."""
+    return loaded
 
 
 def query(path: Path, sql: str) -> list[tuple]:
@@ -171,9 +200,24 @@ def test_order_events_of_each_order_add_up_to_its_net_total(marts: tuple[Path, P
     assert net == signed
 
 
-def test_full_refresh_rebuilds_the_same_marts(marts: tuple[Path, Path]) -> None:
+def test_an_incremental_run_with_nothing_new_changes_nothing(built_twice: TwoBuilds) -> None:
+    first, second = built_twice.incremental
+    # Both builds ran every incremental model of the core: the profile-id history, the run log, phones, events.
+    assert first == second
+    assert {"intermediate.int_identifier_profile_history", RUN_LOG, "intermediate.int_phone_numbers_normalized",
+            "marts.events"} <= set(first)
+    # The run log is the one that grows, by design: a row per run; the second saw the same graph and did the same.
+    assert (built_twice.after_first[RUN_LOG][0], built_twice.after_second[RUN_LOG][0]) == (1, 2)
+    assert built_twice.run_log[0] == built_twice.run_log[1]
+    # Nothing else moved: no new history row, no event or phone added, removed or changed.
+    unchanged = {table: contents for table, contents in built_twice.after_first.items() if table != RUN_LOG}
+    assert {table: built_twice.after_second[table] for table in unchanged} == unchanged
+    assert unchanged["intermediate.int_identifier_profile_history"][0] > 0 and unchanged["marts.events"][0] > 0
+
+
+def test_full_refresh_rebuilds_the_same_marts(marts: tuple[Path, Path], invoke_dbt: Callable[..., object]) -> None:
     path, target = marts
     before = query(path, "select event_id, metric_name, value from marts.events order by 1")
-    build(path, target, "--full-refresh")
+    build(invoke_dbt, path, target, "--full-refresh")
     assert query(path, "select event_id, metric_name, value from marts.events order by 1") == before
     assert query(path, "select count(*) from intermediate.int_identity_resolution_runs") == [(1,)]
