@@ -4,33 +4,38 @@ Per batch of new files (by content hash), in one transaction: the files are stag
 skipped as a duplicate (key already in the table or earlier in the batch) or quarantined, and the files are entered
 in `raw.ingested_files`. A crash rolls the batch back, so the next run loads exactly the same rows.
 Every record read is counted in exactly one class: read = loaded + duplicates + quarantined.
+Each format's stager (one signature, see `stager_contract`) stages the batch and drops what it made; the loader
+drops only its own tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from assets.ingest.file_readers import drop_read_tables, drop_temp_relations
 from assets.ingest.product_catalog import stage_product_catalog
 from assets.ingest.segment_events import stage_segment_events
 from assets.ingest.sources_config import Source, SourceFormat, SourcesConfig
+from assets.ingest.stager_contract import Stager, StagingBatch
 from assets.ingest.tabular_sources import stage_mapped_rows, stage_shopify_orders
+from assets.ingest.temp_relations import dropped_on_exit
 from connectors.sources.landing_zone import LandingFile, content_sha256, list_files
 from connectors.warehouse.duckdb_file import quote_ident
 
-STAGED_TABLE = "ingest_staged"
 TO_LOAD_TABLE = "ingest_to_load"
 FILES_TABLE = "ingest_files"
 FILE_COUNTS_TABLE = "ingest_file_counts"
-# The staged records: a table, or for line formats a view over `<staged>_scan` and `<staged>_offsets`.
-_TEMP_RELATIONS = (
-    STAGED_TABLE, f"{STAGED_TABLE}_scan", f"{STAGED_TABLE}_offsets", TO_LOAD_TABLE, FILES_TABLE, FILE_COUNTS_TABLE,
-)
+STAGERS: dict[SourceFormat, Stager] = {
+    SourceFormat.SEGMENT_EVENTS: stage_segment_events,
+    SourceFormat.SHOPIFY_ORDERS: stage_shopify_orders,
+    SourceFormat.STORE_ORDERS: stage_mapped_rows,
+    SourceFormat.CRM_PROFILES: stage_mapped_rows,
+    SourceFormat.PRODUCT_CATALOG: stage_product_catalog,
+}
 # About 1.6 million gzipped Segment calls, about 3 GiB while staged: the 4 GiB target at 1m profiles holds.
 DEFAULT_BATCH_BYTES = 128 * 1024 * 1024
 _LINEAGE = ("source_name", "source_label", "_file", "_line", "_loaded_at")
@@ -62,26 +67,6 @@ def _dedup_key(source: Source) -> str:
     return "message_id" if source.format == SourceFormat.SEGMENT_EVENTS else "_row_hash"
 
 
-def _stage(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    files: Sequence[LandingFile],
-    config: SourcesConfig,
-    loaded_at: datetime,
-) -> None:
-    stagers: dict[SourceFormat, Callable[[], None]] = {
-        SourceFormat.SEGMENT_EVENTS: lambda: stage_segment_events(
-            con, files, earliest=datetime.fromisoformat(config.earliest_valid_timestamp),
-            loaded_at=loaded_at, max_future_skew_hours=config.max_future_skew_hours,
-        ),
-        SourceFormat.SHOPIFY_ORDERS: lambda: stage_shopify_orders(con, source, files),
-        SourceFormat.STORE_ORDERS: lambda: stage_mapped_rows(con, source, files),
-        SourceFormat.CRM_PROFILES: lambda: stage_mapped_rows(con, source, files),
-        SourceFormat.PRODUCT_CATALOG: lambda: stage_product_catalog(con, files),
-    }
-    stagers[source.format]()
-
-
 def _raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     rows = con.execute(
         "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
@@ -91,7 +76,7 @@ def _raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _select_rows_to_load(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+def _select_rows_to_load(con: duckdb.DuckDBPyConnection, source: Source, staged: str) -> None:
     """`ingest_to_load(_file, _line)`: valid records whose key is neither earlier in the batch nor in the table.
 
     Works on a narrow projection (key, file, line), so the wide records are never sorted or copied to decide.
@@ -103,7 +88,7 @@ def _select_rows_to_load(con: duckdb.DuckDBPyConnection, source: Source) -> None
         f"""
         create or replace temp table {TO_LOAD_TABLE} as
         with valid as (
-            select {key}, _file, _line from {STAGED_TABLE} where reason is null
+            select {key}, _file, _line from {staged} where reason is null
         ),
         first_in_batch as (
             select {key}, _file, _line from valid
@@ -125,18 +110,20 @@ def _write(
     files: Sequence[tuple[LandingFile, str]],
     business_columns: list[str],
     loaded_at: datetime,
+    staged: str,
 ) -> IngestCounts:
-    """Insert the batch's loaded rows, its quarantine and its ledger entries; return what happened."""
+    """Insert the batch's loaded rows, its quarantine and its ledger entries from relation `staged`; return what
+    happened."""
     target = f"raw.{quote_ident(source.raw_table)}"
     columns = ", ".join(quote_ident(column) for column in [*business_columns, *_LINEAGE])
     selected = ", ".join(f"staged.{quote_ident(column)}" for column in business_columns)
     lineage = {"source_name": source.name, "source_label": source.source_label, "loaded_at": loaded_at}
-    _select_rows_to_load(con, source)
+    _select_rows_to_load(con, source, staged)
     con.execute(
         f"""
         insert into {target} ({columns})
         select {selected}, $source_name, $source_label, staged._file, staged._line, $loaded_at
-        from {STAGED_TABLE} as staged semi join {TO_LOAD_TABLE} using (_file, _line)
+        from {staged} as staged semi join {TO_LOAD_TABLE} using (_file, _line)
         """,
         lineage,
     )
@@ -144,7 +131,7 @@ def _write(
         f"""
         insert into raw.quarantine
         select $source_name, $source_label, _file, _line, raw_text, reason, $loaded_at
-        from {STAGED_TABLE} where reason is not null
+        from {staged} where reason is not null
         """,
         lineage,
     )
@@ -160,7 +147,7 @@ def _write(
         create or replace temp table {FILE_COUNTS_TABLE} as
         with read_counts as (
             select _file, count(*) as rows_read, count(reason) as rows_quarantined
-            from {STAGED_TABLE} group by _file
+            from {staged} group by _file
         ),
         loaded_counts as (
             select _file, count(*) as rows_loaded from {TO_LOAD_TABLE} group by _file
@@ -217,18 +204,18 @@ def _ingest_batch(
     business_columns: list[str],
 ) -> IngestCounts:
     """One batch of files in one transaction: all of its rows, quarantine and ledger entries, or none."""
+    batch = StagingBatch(source, [landing_file for landing_file, _ in files], config, loaded_at)
     con.execute("begin transaction")
     try:
-        _stage(con, source, [landing_file for landing_file, _ in files], config, loaded_at)
-        drop_read_tables(con)
-        counts = _write(con, source, files, business_columns, loaded_at)
+        with (
+            STAGERS[source.format](con, batch) as staged,
+            dropped_on_exit(con, TO_LOAD_TABLE, FILES_TABLE, FILE_COUNTS_TABLE),
+        ):
+            counts = _write(con, source, files, business_columns, loaded_at, staged)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    finally:
-        drop_read_tables(con)
-        drop_temp_relations(con, *_TEMP_RELATIONS)
     return counts
 
 

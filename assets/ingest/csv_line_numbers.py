@@ -14,10 +14,12 @@ DuckDB's `line` counts it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import duckdb
 
+from assets.ingest.temp_relations import dropped_on_exit
 from connectors.warehouse.duckdb_file import quote_ident, quote_text
 
 
@@ -25,21 +27,36 @@ def _line_feeds_sql(text: str) -> str:
     return f"length({text}) - length(replace({text}, chr(10), ''))"
 
 
-def create_csv_line_view(
+@contextmanager
+def csv_line_view(
     con: duckdb.DuckDBPyConnection,
     group: str,
     file_list: Sequence[str],
     header: Sequence[str],
     file_names: str,
-) -> None:
-    """View `group`: every record of the group's files with its `_file` and physical `_line`, rejected ones with
-    `raw_text` and `_reject_reason`.
+) -> Iterator[str]:
+    """View `group` for the block (its name is yielded): every record of the group's files with its `_file` and
+    physical `_line`, rejected ones with `raw_text` and `_reject_reason`; on exit the view and the tables of steps
+    made for it are dropped.
 
     Reads table `<group>_scan` (the good rows, in scan order), `<group>_offsets` (where each file's rows start, and
     how many), `<group>_rejected` (one row per rejected record, with DuckDB's `line`) and `file_names(filename,
     _file)`. Good rows are numbered through one hash join on a small table of steps, which exists only when
     something is to be added to a row's place in its file (a rejected record or a line feed inside a record).
     """
+    made = (group, f"{group}_step_buckets", f"{group}_steps", f"{group}_spanning", f"{group}_shifts")
+    with dropped_on_exit(con, *made):
+        _create_csv_line_view(con, group, file_list, header, file_names)
+        yield group
+
+
+def _create_csv_line_view(
+    con: duckdb.DuckDBPyConnection,
+    group: str,
+    file_list: Sequence[str],
+    header: Sequence[str],
+    file_names: str,
+) -> None:
     has_rejects = con.execute(f"select count(*) > 0 from {group}_rejected").fetchone()[0]
     if has_rejects:
         _create_reject_shifts(con, group)

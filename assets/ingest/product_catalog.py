@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 import duckdb
 
 from assets.ingest.file_readers import BLANK_LINE_SQL, LINES_VIEW, stage_lines
-from connectors.sources.landing_zone import LandingFile
+from assets.ingest.stager_contract import STAGED_TABLE, StagingBatch
 
-STAGED_TABLE = "ingest_staged"
 _FIELDS = ["$.product_id", "$.sku", "$.title", "$.category", "$.price", "$.currency", "$.vendor"]
 _PATHS = "[" + ", ".join(f"'{path}'" for path in _FIELDS) + "]"
 
 
-def stage_product_catalog(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFile]) -> None:
+def stage_product_catalog(con: duckdb.DuckDBPyConnection, batch: StagingBatch) -> AbstractContextManager[str]:
     """Catalog lines into view `ingest_staged`: raw.catalog_products columns, _file, _line, reason, quarantine text."""
-    stage_lines(
+    return stage_lines(
         con,
-        files,
+        batch.files,
         STAGED_TABLE,
         f"""
         with lines as (

@@ -14,15 +14,14 @@ taken; only a call with none of them is quarantined, and a field that is taken i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
 import duckdb
 
 from assets.ingest.file_readers import BLANK_LINE_SQL, LINES_VIEW, stage_lines
-from connectors.sources.landing_zone import LandingFile
+from assets.ingest.stager_contract import STAGED_TABLE, StagingBatch
 
-STAGED_TABLE = "ingest_staged"
 CALL_TYPES = ("identify", "track", "page", "screen", "alias")
 
 # Positions in the extraction lists below (DuckDB lists are 1-based).
@@ -104,23 +103,18 @@ def _reason_sql() -> str:
     return "case\n" + "\n".join(whens) + "\nend"
 
 
-def stage_segment_events(
-    con: duckdb.DuckDBPyConnection,
-    files: Sequence[LandingFile],
-    *,
-    earliest: datetime,
-    loaded_at: datetime,
-    max_future_skew_hours: int,
-) -> None:
-    """Read `files` into view `ingest_staged`: raw.events columns, _file, _line, reason, and raw_text where the call
-    is quarantined.
+def stage_segment_events(con: duckdb.DuckDBPyConnection, batch: StagingBatch) -> AbstractContextManager[str]:
+    """Read the batch's files into view `ingest_staged`: raw.events columns, _file, _line, reason, and raw_text where
+    the call is quarantined; a call is impossible before the config's `earliest_valid_timestamp` or more than
+    `max_future_skew_hours` after the load.
 
     A line is parsed in full twice (`json_valid`, then one `json_extract` of every path); types and strings come
     from the small extracted values, and an object is recognised by its first character.
     """
-    stage_lines(
+    skew_hours = batch.config.max_future_skew_hours
+    return stage_lines(
         con,
-        files,
+        batch.files,
         STAGED_TABLE,
         f"""
         with parsed as (
@@ -182,8 +176,8 @@ def stage_segment_events(
         from checked
         """,
         {
-            "earliest": earliest,
-            "latest": loaded_at + timedelta(hours=max_future_skew_hours),
-            "skew_hours": max_future_skew_hours,
+            "earliest": datetime.fromisoformat(batch.config.earliest_valid_timestamp),
+            "latest": batch.loaded_at + timedelta(hours=skew_hours),
+            "skew_hours": skew_hours,
         },
     )

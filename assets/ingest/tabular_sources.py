@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import duckdb
 
 from assets.ingest.file_readers import ROWS_TABLE, read_rows, record_hash_sql, record_text_sql
 from assets.ingest.sources_config import MAPPED_COLUMNS, Source, SourceFormat
+from assets.ingest.stager_contract import STAGED_TABLE, StagingBatch
+from assets.ingest.temp_relations import dropped_on_exit
 from assets.ingest.typed_columns import TypedColumn, casts, reason_whens
 from connectors.sources.landing_zone import LandingFile
 from connectors.warehouse.duckdb_file import quote_ident
-
-STAGED_TABLE = "ingest_staged"
 
 _SHOPIFY_TYPES = {
     "Paid at": "timestamptz", "Fulfilled at": "timestamptz", "Created at": "timestamptz",
@@ -65,11 +66,19 @@ def _null_column(name: str) -> TypedColumn:
     return TypedColumn(name=name, source=name)
 
 
-def stage_shopify_orders(con: duckdb.DuckDBPyConnection, source: Source, files: Sequence[LandingFile]) -> None:
-    """Shopify export rows into `ingest_staged`; a bad line quarantines its whole order, since order fields sit
-    on the first line only."""
-    present = read_rows(con, files)
-    _require_columns(source, files, present, list(SHOPIFY_REQUIRED_HEADER))
+@contextmanager
+def stage_shopify_orders(con: duckdb.DuckDBPyConnection, batch: StagingBatch) -> Iterator[str]:
+    """Shopify export rows into table `ingest_staged`; a bad line quarantines its whole order, since order fields
+    sit on the first line only."""
+    with dropped_on_exit(con, STAGED_TABLE):
+        with read_rows(con, batch.files) as present:
+            _require_columns(batch.source, batch.files, present, list(SHOPIFY_REQUIRED_HEADER))
+            con.execute(f"create temp table {STAGED_TABLE} as {_shopify_staging_sql(present)}")
+        yield STAGED_TABLE
+
+
+def _shopify_staging_sql(present: list[str]) -> str:
+    """The staged rows of `ingest_rows` holding Shopify's columns `present`."""
     columns = [
         TypedColumn(shopify_column_name(header), header, _SHOPIFY_TYPES.get(header, "varchar"), header == "Name")
         for header in SHOPIFY_HEADER
@@ -77,10 +86,7 @@ def stage_shopify_orders(con: duckdb.DuckDBPyConnection, source: Source, files: 
     ]
     absent = [shopify_column_name(header) for header in SHOPIFY_HEADER if header not in present]
     absent_sql = "".join(f", cast(null as varchar) as {quote_ident(name)}" for name in absent)
-    con.execute(f"drop table if exists {STAGED_TABLE}")
-    con.execute(
-        f"""
-        create temp table {STAGED_TABLE} as
+    return f"""
         with checked as (
             -- narrow: the per-order windows sort only what they need, never the wide rows
             select _file, _line, "Name",
@@ -116,13 +122,20 @@ def stage_shopify_orders(con: duckdb.DuckDBPyConnection, source: Source, files: 
                {record_hash_sql(present, "lineitem_index")} as _row_hash
         from reasoned
         """
-    )
 
 
-def stage_mapped_rows(con: duckdb.DuckDBPyConnection, source: Source, files: Sequence[LandingFile]) -> None:
-    """Store order lines or CRM profiles into `ingest_staged` through the source's column mapping."""
-    present = read_rows(con, files)
-    _require_columns(source, files, present, list(source.columns.values()))
+@contextmanager
+def stage_mapped_rows(con: duckdb.DuckDBPyConnection, batch: StagingBatch) -> Iterator[str]:
+    """Store order lines or CRM profiles into table `ingest_staged` through the source's column mapping."""
+    with dropped_on_exit(con, STAGED_TABLE):
+        with read_rows(con, batch.files) as present:
+            _require_columns(batch.source, batch.files, present, list(batch.source.columns.values()))
+            con.execute(f"create temp table {STAGED_TABLE} as {_mapped_staging_sql(batch.source, present)}")
+        yield STAGED_TABLE
+
+
+def _mapped_staging_sql(source: Source, present: list[str]) -> str:
+    """The staged rows of `ingest_rows`, whose columns are `present`, through the mapping of `source`."""
     if source.format == SourceFormat.STORE_ORDERS:
         types = STORE_ORDER_TYPES
         required = {"order_id", "line_id", "ordered_at"}
@@ -160,10 +173,7 @@ def stage_mapped_rows(con: duckdb.DuckDBPyConnection, source: Source, files: Seq
         if "quantity" in source.columns
         else "cast(null as integer)"
     )
-    con.execute(f"drop table if exists {STAGED_TABLE}")
-    con.execute(
-        f"""
-        create temp table {STAGED_TABLE} as
+    return f"""
         with rows as (select *, {quantity} as quantity_value from {ROWS_TABLE}),
         reasoned as (
             select *,
@@ -180,5 +190,4 @@ def stage_mapped_rows(con: duckdb.DuckDBPyConnection, source: Source, files: Seq
                {record_hash_sql(present)} as _row_hash
         from reasoned
         """
-    )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.ingest.file_readers import ROWS_TABLE, drop_read_tables, read_rows
+from assets.ingest.file_readers import ROWS_TABLE, read_rows
 from connectors.sources.landing_zone import LandingFile
 
 # Each record with the line it starts on, counted by hand. Notes 2, 4 and 7 span lines (7 through a blank line
@@ -45,21 +45,20 @@ def read(files: list[LandingFile]) -> tuple[dict[tuple[str, str], int], list[tup
     """Good records as (file, id) -> line, rejected ones as (file, line, text), and the notes by id."""
     con = duckdb.connect()
     try:
-        columns = read_rows(con, files)
-        note = "note" if "note" in columns else "null"
-        good = con.execute(
-            f"select _file, id, _line, {note} from {ROWS_TABLE} where _reject_reason is null"
-        ).fetchall()
-        rejected = con.execute(
-            f"select _file, _line, raw_text from {ROWS_TABLE} where _reject_reason is not null order by all"
-        ).fetchall()
-        drop_read_tables(con)
+        with read_rows(con, files) as columns:
+            note = "note" if "note" in columns else "null"
+            good = con.execute(
+                f"select _file, id, _line, {note} from {ROWS_TABLE} where _reject_reason is null"
+            ).fetchall()
+            rejected = con.execute(
+                f"select _file, _line, raw_text from {ROWS_TABLE} where _reject_reason is not null order by all"
+            ).fetchall()
         left_behind = con.execute(
             "select table_name from information_schema.tables where starts_with(table_name, 'ingest_')"
         ).fetchall()
     finally:
         con.close()
-    assert left_behind == []
+    assert left_behind == []  # the reader dropped every table and view it made
     notes = {record_id: text for _, record_id, _, text in good}
     return {(file, record_id): line for file, record_id, line, _ in good}, rejected, notes
 
