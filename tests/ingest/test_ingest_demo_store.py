@@ -5,6 +5,7 @@ import pytest
 
 from assets.ingest import ASSETS
 from assets.ingest.batch_loader import IngestCounts, ingest_source
+from assets.ingest.quarantine_rules import listed_reasons, reason_pattern
 from assets.ingest.sources_config import load_sources_config
 from connectors.sources.demo_store import generate_store
 from connectors.warehouse.duckdb_file import open_warehouse
@@ -34,6 +35,7 @@ def test_quarantine_holds_exactly_the_generators_malformed_records(demo_store, w
                              "on q._file = t.file and q._line = t.line").fetchone()[0]
         extra = con.execute(f"select count(*) from raw.quarantine as q anti join {truth} as t "
                             "on q._file = t.file and q._line = t.line").fetchone()[0]
+        reasons = con.execute("select distinct source_name, reason from raw.quarantine order by all").fetchall()
         before = {table: con.execute(f"select count(*) from raw.{table}").fetchone()[0] for table in TABLES}
         for source in config.sources:
             ingest_source(con, source, out / "landing", config)
@@ -44,6 +46,13 @@ def test_quarantine_holds_exactly_the_generators_malformed_records(demo_store, w
     assert total.quarantined == sum(kind.malformed for kind in kinds)
     assert total.duplicates == sum(kind.duplicates for kind in kinds)
     assert total.balances() and before == after
+    # every reason the generator's malformed records get is one quarantine_rules lists for their format
+    formats = {source.name: source.format for source in config.sources}
+    unlisted = [
+        (name, reason) for name, reason in reasons
+        if not any(reason_pattern(listed).fullmatch(reason) for listed in listed_reasons()[formats[name]])
+    ]
+    assert len(reasons) > 10 and unlisted == []
 
 
 def test_ingest_assets_materialize_with_reconciliation_metadata_and_passing_checks(demo_store, warehouse_path,
