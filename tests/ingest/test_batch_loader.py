@@ -108,6 +108,9 @@ def test_crash_half_way_leaves_nothing_and_the_rerun_loads_exactly_once(tmp_path
         with pytest.raises(RuntimeError, match="killed before commit"):
             ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT)
         assert all(rows == [] for rows in snapshot(con).values())
+        # the stager and the loader dropped what they made: nothing of the failed batch is left on the connection
+        temp = con.execute("select count(*) from information_schema.tables where table_catalog = 'temp'").fetchone()
+        assert temp == (0,)
         monkeypatch.setattr(batch_loader, "_write", real_write)
         counts = ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT)
         again = ingest_source(con, EVENTS, landing, CONFIG, LOADED_AT)
