@@ -35,7 +35,7 @@ dbt-manifest: install
 
 demo: install $(DAGSTER_HOME)/dagster.yaml dbt-manifest
 	rm -rf data/landing data/ground_truth $(CDP_WAREHOUSE)
-	$(BIN)/python -m connectors.sources.demo_store --out data --profiles $(DEMO_PROFILES) --seed 7
+	$(BIN)/python -m demo_store --out data --profiles $(DEMO_PROFILES) --seed 7
 	$(BIN)/dagster asset materialize -m orchestration.definitions --select '*'
 	$(BIN)/python -m orchestration.demo_summary
 

@@ -12,7 +12,7 @@ import psutil
 
 from bench.measurements import BenchRun, StageGroup, StageTiming
 from bench.targets import check_targets, reference_ratio, seconds_per_event, summary_numbers
-from orchestration.settings import load_settings
+from core.settings import load_settings
 
 MIB = 1024**2
 _PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt")

@@ -30,7 +30,7 @@ from bench.stages import (
     run_generate,
     run_ingest,
 )
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 DEFAULT_WORKDIR = PROJECT_ROOT / "bench" / "scratch"
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated files and warehouses afterwards")
     parser.add_argument(
         "--reuse", action="store_true",
-        help="use the store a kept run (or `python -m connectors.sources.demo_store --seed 7`) left in the scratch "
+        help="use the store a kept run (or `python -m demo_store --seed 7`) left in the scratch "
         "folder for this scale, instead of generating it again",
     )
     parser.add_argument(

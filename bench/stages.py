@@ -14,13 +14,13 @@ import duckdb
 from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import Source, SourceFormat, load_sources_config
+from assets.profiles.dbt_bridge import dbt_executable
+from assets.profiles.dbt_invocation import dbt_invocation
 from assets.profiles.dbt_vars import build_dbt_vars
 from bench.measurements import BenchRun, StageClock, StageGroup
-from connectors.sources.demo_store import generate_store
 from connectors.warehouse.duckdb_file import open_warehouse, qualified
-from orchestration.dbt import dbt_executable
-from orchestration.dbt_invocation import dbt_invocation
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
+from core.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
+from demo_store import generate_store
 
 CONFIG_DIR = PROJECT_ROOT / "config"
 EVENT_AND_ORDER_FORMATS = (SourceFormat.SEGMENT_EVENTS, SourceFormat.SHOPIFY_ORDERS, SourceFormat.STORE_ORDERS)
@@ -103,7 +103,7 @@ def require_generated_store(paths: ScratchPaths, profiles: int) -> None:
     if _generated_records(paths, profiles) is None:
         raise BenchSetupError(
             f"no store of {profiles:,} profiles (seed {BENCH_SEED}) in {paths.root}: include the generate stage, or "
-            f"generate it with `python -m connectors.sources.demo_store --out {paths.root} --profiles {profiles} "
+            f"generate it with `python -m demo_store --out {paths.root} --profiles {profiles} "
             f"--seed {BENCH_SEED}`"
         )
 

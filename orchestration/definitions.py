@@ -4,8 +4,8 @@ import dagster as dg
 
 import assets.ingest
 import assets.profiles
-from orchestration.dbt import dbt_resource
-from orchestration.resources import WarehouseResource
+from assets.profiles.dbt_bridge import dbt_resource
+from connectors.warehouse.resource import WarehouseResource
 from orchestration.schedules import JOBS, SCHEDULES
 
 defs = dg.Definitions(

@@ -3,7 +3,7 @@
 import duckdb
 
 from connectors.warehouse.duckdb_file import qualified
-from orchestration.settings import load_settings
+from core.settings import load_settings
 
 
 def warehouse_overview(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:

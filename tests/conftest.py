@@ -14,7 +14,7 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.contracts.graph.manifest import Manifest
 
 from assets.ingest.raw_tables import create_raw_tables
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from core.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 # dbt names every relation after the warehouse file's stem when it parses ("warehouse"."marts"."events"): the session's
 # one parse holds for every test warehouse with this name, each in its own folder.

@@ -8,8 +8,8 @@ import dagster as dg
 from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import RAW_TABLE_BY_FORMAT, SourceFormat, load_sources_config
-from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
-from orchestration.settings import load_settings
+from connectors.warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from core.settings import load_settings
 
 OWNERS = ["team:data-platform"]
 LEDGER_CHECK = "ledger_reconciles"

@@ -9,7 +9,7 @@ import dagster as dg
 from assets.ingest.ingest_assets import ingest_asset_key
 from assets.ingest.sources_config import SourceFormat, load_sources_config
 from connectors.sources.landing_zone import list_files
-from orchestration.settings import load_settings
+from core.settings import load_settings
 
 
 def landing_fingerprints() -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from orchestration.config_files import load_config
+from core.config_files import load_config
 
 SOURCES_FILE = "sources.yaml"
 _NAME_PATTERN = r"^[a-z][a-z0-9_]*$"

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import pydantic
 
 from assets.profiles.metrics_config import PropertyFilter
-from orchestration.config_files import load_config
+from core.config_files import load_config
 
 PROFILES_FILE = "profiles.yaml"
 

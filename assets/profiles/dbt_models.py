@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from assets.profiles.dbt_bridge import DBT_PROJECT, CdpDbtTranslator
+from assets.profiles.dbt_invocation import dbt_invocation, environment_overrides
 from assets.profiles.dbt_vars import build_dbt_vars
-from orchestration.dbt import DBT_PROJECT, CdpDbtTranslator
-from orchestration.dbt_invocation import dbt_invocation, environment_overrides
-from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
-from orchestration.settings import load_settings
+from connectors.warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from core.settings import load_settings
 
 
 @dbt_assets(

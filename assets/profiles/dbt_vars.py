@@ -13,7 +13,7 @@ from pathlib import Path
 from assets.profiles.attributes_config import load_attributes_config
 from assets.profiles.identity_config import load_identity_config
 from assets.profiles.metrics_config import load_metrics_config
-from orchestration.settings import load_settings
+from core.settings import load_settings
 
 
 def build_dbt_vars(config_dir: Path) -> dict:

@@ -13,7 +13,7 @@ from typing import Annotated
 import duckdb
 import pydantic
 
-from orchestration.config_files import load_config
+from core.config_files import load_config
 
 IDENTITY_FILE = "identity.yaml"
 

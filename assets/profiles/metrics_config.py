@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
 
-from orchestration.config_files import load_config
+from core.config_files import load_config
 
 METRICS_FILE = "metrics.yaml"
 

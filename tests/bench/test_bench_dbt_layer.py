@@ -10,7 +10,7 @@ import pytest
 
 import bench.stages
 from bench.stages import ScratchPaths, run_dbt_layer
-from orchestration.settings import PROJECT_ROOT, load_settings
+from core.settings import PROJECT_ROOT, load_settings
 
 
 def test_a_dbt_layer_gets_the_scratch_warehouse_and_the_ingest_memory_limit(

@@ -12,7 +12,7 @@ import assets.ingest.batch_loader as batch_loader
 from assets.ingest.batch_loader import ingest_source
 from assets.ingest.sources_config import Source, SourcesConfig
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 EVENTS = Source(name="segment_events", format="segment_events", path="events/*.jsonl", source_label="web")
 CATALOG = Source(name="product_catalog", format="product_catalog", path="catalog/*.jsonl", source_label="catalog")

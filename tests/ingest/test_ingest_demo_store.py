@@ -7,10 +7,10 @@ from assets.ingest import ASSETS
 from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.quarantine_rules import listed_reasons, reason_pattern
 from assets.ingest.sources_config import load_sources_config
-from connectors.sources.demo_store import generate_store
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.resources import WarehouseResource
-from orchestration.settings import PROJECT_ROOT
+from connectors.warehouse.resource import WarehouseResource
+from core.settings import PROJECT_ROOT
+from demo_store import generate_store
 
 TABLES = ("events", "shopify_order_lines", "store_order_lines", "crm_profiles", "catalog_products", "quarantine",
           "ingested_files")

@@ -11,7 +11,7 @@ from assets.ingest.quarantine_rules import listed_reasons, reason_pattern
 from assets.ingest.sources_config import Source, SourceFormat, SourcesConfig, load_sources_config
 from assets.ingest.tabular_sources import SHOPIFY_HEADER
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 LOADED_AT = datetime(2026, 11, 2, tzinfo=UTC)
 PROJECT_SOURCES = {source.name: source for source in load_sources_config(PROJECT_ROOT / "config").sources}

@@ -11,7 +11,7 @@ from assets.ingest.batch_loader import ingest_source
 from assets.ingest.sources_config import Source, SourcesConfig
 from assets.profiles.identity_config import load_identity_config
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 SOURCE = Source(name="segment_events", format="segment_events", path="events/**/*.jsonl*", source_label="web")
 CONFIG = SourcesConfig(sources=[SOURCE])

@@ -3,8 +3,8 @@
 import pytest
 
 from assets.ingest.sources_config import load_sources_config
-from orchestration.config_files import ConfigError
-from orchestration.settings import PROJECT_ROOT
+from core.config_files import ConfigError
+from core.settings import PROJECT_ROOT
 
 
 def test_shipped_sources_file_is_valid():

@@ -11,7 +11,7 @@ from assets.ingest.batch_loader import ingest_source
 from assets.ingest.sources_config import load_sources_config
 from assets.ingest.tabular_sources import SHOPIFY_HEADER
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 CONFIG = load_sources_config(PROJECT_ROOT / "config")
 SOURCES = {source.name: source for source in CONFIG.sources}

@@ -17,7 +17,7 @@ from assets.ingest.stager_contract import STAGED_TABLE, StagingBatch
 from assets.ingest.tabular_sources import SHOPIFY_HEADER
 from connectors.sources.landing_zone import LandingFile
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 CONFIG = load_sources_config(PROJECT_ROOT / "config")
 SOURCE_BY_FORMAT = {source.format: source for source in CONFIG.sources}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.warehouse.resource import WAREHOUSE_POOL
 from orchestration.definitions import defs
-from orchestration.resources import WAREHOUSE_POOL
 
 SNAPSHOT = Path(__file__).with_name("asset_graph.json")
 GROUPS = {"ingest", "profiles", "intelligence", "reports", "sync", "activation"}

@@ -1,7 +1,7 @@
 """The house rule `make lint` adds to SQLFluff: an import CTE is read at most once (DuckDB materializes it whole)."""
 
+from core.settings import DBT_PROJECT_DIR
 from orchestration.lint_sql import import_ctes_read_twice, lint_import_ctes
-from orchestration.settings import DBT_PROJECT_DIR
 
 READ_TWICE = """with
 

@@ -6,9 +6,9 @@ import pytest
 
 import assets.ingest
 import assets.profiles
-from connectors.sources.demo_store import generate_store
-from orchestration.dbt import dbt_resource
-from orchestration.resources import WarehouseResource
+from assets.profiles.dbt_bridge import dbt_resource
+from connectors.warehouse.resource import WarehouseResource
+from demo_store import generate_store
 
 MARTS = ("profiles", "profile_identities", "events", "orders", "order_lines", "products", "consent")
 

@@ -12,10 +12,10 @@ import pytest
 
 import assets.ingest
 import assets.profiles
-from connectors.sources.demo_store import generate_store
-from orchestration.dbt import DBT_PROJECT, dbt_resource
-from orchestration.resources import WarehouseResource
-from orchestration.settings import PROJECT_ROOT
+from assets.profiles.dbt_bridge import DBT_PROJECT, dbt_resource
+from connectors.warehouse.resource import WarehouseResource
+from core.settings import PROJECT_ROOT
+from demo_store import generate_store
 
 # Tables ingest creates besides the dbt sources.
 RAW_BOOKKEEPING = {("raw", "quarantine"), ("raw", "ingested_files")}

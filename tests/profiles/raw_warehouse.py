@@ -14,7 +14,7 @@ import duckdb
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 CORE_MODELS = (
     "path:models/staging path:models/intermediate/identity int_phone_numbers_normalized int_profile_records "

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from assets.profiles.attributes_config import STANDARD_ATTRIBUTES, load_attributes_config
-from orchestration.config_files import ConfigError
-from orchestration.settings import PROJECT_ROOT
+from core.config_files import ConfigError
+from core.settings import PROJECT_ROOT
 
 
 def write_profiles(config_dir: Path, document: dict) -> Path:

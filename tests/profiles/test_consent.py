@@ -16,7 +16,7 @@ import yaml
 
 from assets.profiles.attributes_config import load_attributes_config
 from assets.profiles.dbt_vars import build_dbt_vars
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 PROFILE_MODELS = "int_profile_attributes_survived+ consent"
 CONFIG = {

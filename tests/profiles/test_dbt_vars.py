@@ -15,7 +15,7 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from assets.profiles.attributes_config import ProfilesConfig
-from orchestration.settings import DBT_PROJECT_DIR
+from core.settings import DBT_PROJECT_DIR
 
 # Every model that reads var cdp_attributes, with the settings it reads (written out here, not read from the SQL).
 ATTRIBUTE_MODELS = {

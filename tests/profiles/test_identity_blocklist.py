@@ -16,8 +16,8 @@ import yaml
 from raw_warehouse import Warehouse, event
 
 from assets.profiles.identity_config import IDENTITY_FILE, load_identity_config
-from orchestration.config_files import ConfigError
-from orchestration.settings import PROJECT_ROOT
+from core.config_files import ConfigError
+from core.settings import PROJECT_ROOT
 
 DAY = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import load_sources_config
 from assets.profiles.dbt_vars import build_dbt_vars
 from assets.profiles.identity_quality import measure_identity_quality
-from connectors.sources.demo_store import generate_store
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
+from demo_store import generate_store
 
 PROFILES = 2500
 SEED = 7

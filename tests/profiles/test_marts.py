@@ -10,7 +10,7 @@ import pytest
 
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 AT = datetime(2026, 2, 1, 12, tzinfo=UTC)  # the load time of every record, and when #1, #2 and 77 were placed
 OLD = datetime(2024, 1, 10, 9, tzinfo=UTC)  # #3, #4 and 78 were placed two years before they were loaded

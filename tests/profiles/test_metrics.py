@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from assets.profiles.metrics_config import load_metrics_config
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 METRIC_MODELS = "metric_events metric_daily"
 INJECTION = "'); drop table marts.events; --"

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from assets.profiles.metrics_config import load_metrics_config
-from orchestration.config_files import ConfigError
-from orchestration.settings import PROJECT_ROOT
+from core.config_files import ConfigError
+from core.settings import PROJECT_ROOT
 
 
 def write_metrics(config_dir: Path, metrics: list[dict]) -> Path:

@@ -13,7 +13,7 @@ import pytest
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
 from connectors.warehouse.phone_numbers import normalize_phone, reader_version
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 # Each written as people and stores write them: punctuation variants of one number, international prefixes,
 # and text that is more than punctuation (letters, an extension, a second number), which must keep its own reading.

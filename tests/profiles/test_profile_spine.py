@@ -13,7 +13,7 @@ import pytest
 from raw_warehouse import DAY, Warehouse, event
 
 from assets.profiles.dbt_vars import build_dbt_vars
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 # A person seen only through an identify call, one seen only through an alias call (no track, page or screen, no
 # order, no CRM row), and a browser that never identified, the control that is listed but not billed.

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from raw_warehouse import DAY, Warehouse
 
 from assets.profiles.identity_config import load_identity_config
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 # One person twice in the CRM (an older duplicate record), both rows under one email.
 DUPLICATES = [

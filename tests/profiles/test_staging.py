@@ -11,7 +11,7 @@ import pytest
 from assets.ingest.raw_tables import create_raw_tables
 from assets.profiles.identity_config import load_identity_config
 from connectors.warehouse.phone_numbers import format_phone, normalize_phone
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 EARLY = datetime(2026, 1, 1, tzinfo=UTC)
 LATE = EARLY + timedelta(days=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from connectors.sources.demo_store import generate_store
+from demo_store import generate_store
 
 
 def test_zips_carry_the_leading_apostrophe_of_shopify_s_export(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from assets.ingest.tabular_sources import SHOPIFY_HEADER
-from connectors.sources.demo_store import generate_store
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
+from demo_store import generate_store
 
 PROFILES = 2_000
 PERSONS_PER_CHUNK = 800
@@ -385,7 +385,7 @@ def test_memory_stays_bounded_as_chunks_stream(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from connectors.sources.demo_store import generate_store\n"
+        "from demo_store import generate_store\n"
         "generate_store(Path(sys.argv[1]), 4000, persons_per_chunk=1000, workers=1)\n"
         "status = Path('/proc/self/status').read_text()\n"
         "print(next(line.split()[1] for line in status.splitlines() if line.startswith('VmHWM:')))\n"

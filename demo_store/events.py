@@ -9,19 +9,19 @@ from __future__ import annotations
 import random
 from operator import itemgetter
 
-from connectors.sources.demo_store.catalog import Catalog
-from connectors.sources.demo_store.messaging import (
+from demo_store.catalog import Catalog
+from demo_store.messaging import (
     campaign_messages,
     consent_events,
     consent_windows,
     flow_messages,
     hub_activity,
 )
-from connectors.sources.demo_store.orders import Order
-from connectors.sources.demo_store.persons import Person
-from connectors.sources.demo_store.segment_lines import NEVER, SegmentLines
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH
-from connectors.sources.demo_store.web_activity import (
+from demo_store.orders import Order
+from demo_store.persons import Person
+from demo_store.segment_lines import NEVER, SegmentLines
+from demo_store.timestamps import AS_OF_EPOCH
+from demo_store.web_activity import (
     browse_sessions,
     hostile_device_calls,
     identify_devices,

@@ -8,7 +8,7 @@ import random
 import phonenumbers
 import pytest
 
-from connectors.sources.demo_store.persons import _phone_number
+from demo_store.persons import _phone_number
 
 # Persons are numbered into 80 M US phone slots: (pid * 7919 + 12345) mod 80 M, 8 M lines from 200-0000 in each
 # of ten area codes. The pids whose slot is one of the 100 lines 555-0100..0199 of an area code, solved directly.

@@ -21,9 +21,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from connectors.sources.demo_store.orders import Order
-from connectors.sources.demo_store.persons import Person
-from connectors.sources.demo_store.writers import GzipText, csv_text, gzip_bytes
+from demo_store.orders import Order
+from demo_store.persons import Person
+from demo_store.writers import GzipText, csv_text, gzip_bytes
 
 IDENTITIES_HEADER = ("person_id", "id_type", "id_value")
 ORDERS_HEADER = ("source", "order_id", "person_id")

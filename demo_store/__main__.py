@@ -1,4 +1,4 @@
-"""Command line: `python -m connectors.sources.demo_store --out data --profiles 5000 --seed 7`."""
+"""Command line: `python -m demo_store --out data --profiles 5000 --seed 7`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from connectors.sources.demo_store.store import DEFAULT_PERSONS_PER_CHUNK, generate_store
+from demo_store.store import DEFAULT_PERSONS_PER_CHUNK, generate_store
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.sources.demo_store.orders import (
+from demo_store.orders import (
     STATUS_PARTIALLY_REFUNDED,
     STATUS_PENDING,
     STATUS_REFUNDED,
@@ -22,9 +22,9 @@ from connectors.sources.demo_store.orders import (
     LineItem,
     Order,
 )
-from connectors.sources.demo_store.persons import Person, written_email, written_phone
-from connectors.sources.demo_store.timestamps import iso_seconds
-from connectors.sources.demo_store.writers import DefectLog
+from demo_store.persons import Person, written_email, written_phone
+from demo_store.timestamps import iso_seconds
+from demo_store.writers import DefectLog
 
 WOO_SCHEMA = pa.schema(
     [

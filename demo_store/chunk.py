@@ -11,19 +11,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from connectors.sources.demo_store.catalog import Catalog, build_catalog
-from connectors.sources.demo_store.crm import CrmProfiles
-from connectors.sources.demo_store.event_defects import corrupt_event
-from connectors.sources.demo_store.events import draw_event_budget, person_event_lines
-from connectors.sources.demo_store.ground_truth import ChunkTruth, part_path
-from connectors.sources.demo_store.hostile import HostilePlan
-from connectors.sources.demo_store.orders import plan_orders
-from connectors.sources.demo_store.persons import draw_persons
-from connectors.sources.demo_store.shopify import ShopifyExport
-from connectors.sources.demo_store.summary import KindCounts
-from connectors.sources.demo_store.timestamps import AS_OF
-from connectors.sources.demo_store.woocommerce import WooOrders
-from connectors.sources.demo_store.writers import DefectLog, EventFiles
+from demo_store.catalog import Catalog, build_catalog
+from demo_store.crm import CrmProfiles
+from demo_store.event_defects import corrupt_event
+from demo_store.events import draw_event_budget, person_event_lines
+from demo_store.ground_truth import ChunkTruth, part_path
+from demo_store.hostile import HostilePlan
+from demo_store.orders import plan_orders
+from demo_store.persons import draw_persons
+from demo_store.shopify import ShopifyExport
+from demo_store.summary import KindCounts
+from demo_store.timestamps import AS_OF
+from demo_store.woocommerce import WooOrders
+from demo_store.writers import DefectLog, EventFiles
 
 MAX_EVENT_LINES_PER_FILE = 500_000
 EVENTS_DATE_FOLDER = AS_OF.date().isoformat()

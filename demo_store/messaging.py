@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import random
 
-from connectors.sources.demo_store.orders import STATUS_PARTIALLY_REFUNDED, STATUS_REFUNDED, Order
-from connectors.sources.demo_store.persons import CONSENT_NEVER, CONSENT_UNSUBSCRIBED, Person
-from connectors.sources.demo_store.segment_lines import HUB_CONTEXT, MESSAGING_CONTEXT, SegmentLines
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, START_EPOCH, day_text
+from demo_store.orders import STATUS_PARTIALLY_REFUNDED, STATUS_REFUNDED, Order
+from demo_store.persons import CONSENT_NEVER, CONSENT_UNSUBSCRIBED, Person
+from demo_store.segment_lines import HUB_CONTEXT, MESSAGING_CONTEXT, SegmentLines
+from demo_store.timestamps import AS_OF_EPOCH, START_EPOCH, day_text
 
 _DAY = 86400.0
 _HOUR = 3600.0

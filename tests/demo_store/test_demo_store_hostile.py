@@ -19,8 +19,8 @@ import phonenumbers
 import pyarrow.parquet as pq
 import pytest
 
-from connectors.sources.demo_store import generate_store
-from connectors.sources.demo_store.hostile import HostilePlan
+from demo_store import generate_store
+from demo_store.hostile import HostilePlan
 
 PROFILES = 4_000
 # The values the issue names, written down here rather than read from the generator.

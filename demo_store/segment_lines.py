@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import random
 
-from connectors.sources.demo_store.locales import UTC, Zone
-from connectors.sources.demo_store.persons import Person, event_zone, written_email
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, segment_time_fields
+from demo_store.locales import UTC, Zone
+from demo_store.persons import Person, event_zone, written_email
+from demo_store.timestamps import AS_OF_EPOCH, segment_time_fields
 
 NEVER = float("inf")
 _WEB_LIBRARY = '"library":{"name":"analytics.js","version":"2.11.1"}'

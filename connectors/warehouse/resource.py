@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from connectors.warehouse.duckdb_file import open_warehouse
-from orchestration.settings import PROJECT_ROOT, load_settings
+from core.settings import PROJECT_ROOT, load_settings
 
 WAREHOUSE_POOL = "warehouse"
 

@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR
+from core.settings import DBT_PROJECT_DIR
 
 DBT_GROUP = "profiles"
 DBT_OWNERS = ("team:data-engineering",)

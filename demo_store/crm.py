@@ -14,10 +14,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from connectors.sources.demo_store.hostile import written_business_phone
-from connectors.sources.demo_store.persons import Person, exact_phone, written_email, written_phone
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, iso_seconds
-from connectors.sources.demo_store.writers import CsvFile, DefectLog
+from demo_store.hostile import written_business_phone
+from demo_store.persons import Person, exact_phone, written_email, written_phone
+from demo_store.timestamps import AS_OF_EPOCH, iso_seconds
+from demo_store.writers import CsvFile, DefectLog
 
 P_CRM_EMAIL = 0.99
 CRM_HEADER = (

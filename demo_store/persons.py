@@ -12,13 +12,13 @@ import random
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from connectors.sources.demo_store import locales
-from connectors.sources.demo_store.catalog import CATEGORY_BY_NAME, Catalog, Product
-from connectors.sources.demo_store.locales import UTC, Place, Zone
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, HISTORY_DAYS, START_EPOCH
+from demo_store import locales
+from demo_store.catalog import CATEGORY_BY_NAME, Catalog, Product
+from demo_store.locales import UTC, Place, Zone
+from demo_store.timestamps import AS_OF_EPOCH, HISTORY_DAYS, START_EPOCH
 
 if TYPE_CHECKING:
-    from connectors.sources.demo_store.hostile import DeviceChain
+    from demo_store.hostile import DeviceChain
 
 P_ANONYMOUS_ONLY = 0.20
 P_WEB_GIVEN_KNOWN = 0.85

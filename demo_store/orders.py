@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 
-from connectors.sources.demo_store.catalog import Catalog, Product
-from connectors.sources.demo_store.persons import Person
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH
+from demo_store.catalog import Catalog, Product
+from demo_store.persons import Person
+from demo_store.timestamps import AS_OF_EPOCH
 
 CHANNELS = ("web", "pos", "woo")
 MAX_ORDERS_PER_PERSON = 80

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from orchestration.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 
 class DbtInvocation(NamedTuple):

@@ -15,16 +15,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from connectors.sources.demo_store.orders import (
+from demo_store.orders import (
     STATUS_PAID,
     STATUS_PENDING,
     STATUS_VOIDED,
     LineItem,
     Order,
 )
-from connectors.sources.demo_store.persons import CONSENT_SUBSCRIBED, Person, written_email, written_phone
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH, shopify_time
-from connectors.sources.demo_store.writers import CsvFile, DefectLog
+from demo_store.persons import CONSENT_SUBSCRIBED, Person, written_email, written_phone
+from demo_store.timestamps import AS_OF_EPOCH, shopify_time
+from demo_store.writers import CsvFile, DefectLog
 
 P_POS_GUEST_EMAIL = 0.8
 P_POS_GUEST_PHONE = 0.9  # of POS guest sales without an email

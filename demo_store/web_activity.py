@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import random
 
-from connectors.sources.demo_store.catalog import Catalog
-from connectors.sources.demo_store.orders import STATUS_VOIDED, Order
-from connectors.sources.demo_store.persons import Person, birthday_iso, exact_phone, written_email, written_phone
-from connectors.sources.demo_store.segment_lines import BACKEND_CONTEXT, NEVER, Device, SegmentLines
-from connectors.sources.demo_store.timestamps import AS_OF_EPOCH
+from demo_store.catalog import Catalog
+from demo_store.orders import STATUS_VOIDED, Order
+from demo_store.persons import Person, birthday_iso, exact_phone, written_email, written_phone
+from demo_store.segment_lines import BACKEND_CONTEXT, NEVER, Device, SegmentLines
+from demo_store.timestamps import AS_OF_EPOCH
 
 _DAY = 86400.0
 P_DEVICE_NEVER_IDENTIFIES = 0.03

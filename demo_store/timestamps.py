@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC as DATETIME_UTC
 from datetime import date, datetime
 
-from connectors.sources.demo_store.locales import UTC, Zone
+from demo_store.locales import UTC, Zone
 
 AS_OF = datetime(2026, 11, 1, tzinfo=DATETIME_UTC)
 AS_OF_EPOCH = int(AS_OF.timestamp())

@@ -13,12 +13,12 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from connectors.sources.demo_store.catalog import build_catalog, catalog_size, write_catalog
-from connectors.sources.demo_store.chunk import ChunkJob, generate_chunk
-from connectors.sources.demo_store.events import default_events_per_profile
-from connectors.sources.demo_store.ground_truth import join_parts, part_path
-from connectors.sources.demo_store.summary import FILE_KINDS, KindCounts, StoreSummary
-from connectors.sources.demo_store.writers import DefectLog
+from demo_store.catalog import build_catalog, catalog_size, write_catalog
+from demo_store.chunk import ChunkJob, generate_chunk
+from demo_store.events import default_events_per_profile
+from demo_store.ground_truth import join_parts, part_path
+from demo_store.summary import FILE_KINDS, KindCounts, StoreSummary
+from demo_store.writers import DefectLog
 
 DEFAULT_PERSONS_PER_CHUNK = 40_000
 CATALOG_FILE = "catalog/products.jsonl"

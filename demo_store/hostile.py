@@ -26,11 +26,11 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from connectors.sources.demo_store.locales import ascii_fold
-from connectors.sources.demo_store.persons import Person
+from demo_store.locales import ascii_fold
+from demo_store.persons import Person
 
 if TYPE_CHECKING:
-    from connectors.sources.demo_store.segment_lines import Device
+    from demo_store.segment_lines import Device
 
 # About 1.2% of persons take part, so the bench still measures the ordinary store while every attack shows up.
 # The first chunk plants at least `FIRST_CHUNK_MINIMUM` incidents of each class, so a store of a few thousand
