@@ -22,6 +22,9 @@ _EXPECTED = {
 }
 
 
+_WHOLE_NUMBER_TYPES = ("integer", "bigint")
+
+
 @dataclass(frozen=True)
 class TypedColumn:
     """A target column, the file column it comes from, its SQL type, and whether a value is required."""
@@ -43,6 +46,11 @@ def cast_expression(sql_type: str, value_sql: str) -> str:
         return f"coalesce({', '.join(parsers)})"
     if sql_type not in _EXPECTED:
         raise ValueError(f"unsupported column type {sql_type!r}")
+    if sql_type in _WHOLE_NUMBER_TYPES:
+        # DuckDB's cast rounds '1.5' to 2 and reads '0x10' or '1e3': a whole number is digits, as written (a
+        # Parquet float column's '2.0' included).
+        whole = f"regexp_full_match({trimmed}, '[+-]?[0-9]+(\\.0*)?')"
+        return f"case when {whole} then try_cast({trimmed} as {sql_type}) end"
     return f"try_cast({trimmed} as {sql_type})"
 
 
