@@ -125,7 +125,7 @@ class IdentityConfig(_Strict):
     @classmethod
     def _known_types(cls, identifiers: dict[str, IdentifierRule]) -> dict[str, IdentifierRule]:
         for name in identifiers:
-            if name not in FIXED_IDENTIFIER_TYPES and not STORE_CUSTOMER_ID.match(name):
+            if not is_identifier_type(name):
                 known = ", ".join(sorted(FIXED_IDENTIFIER_TYPES))
                 raise ValueError(f"unknown identifier type {name!r}: expected one of {known} or <store>_customer_id")
         priorities = [rule.priority for rule in identifiers.values()]

@@ -42,7 +42,8 @@ seen_with_observations as (
 candidate_hashes as (
     select
         hash(observations.identifier_type, observations.identifier_value) as identifier_hash,
-        seen_with_observations.seen_with_type
+        seen_with_observations.seen_with_type,
+        max(limits.max_values) as max_values
     from {{ ref('int_identity_observations') }} as observations
     inner join seen_with_observations
         on hash(observations.observation_key) = seen_with_observations.observation_hash
@@ -60,16 +61,13 @@ candidate_values as (
         observations.identifier_value,
         candidate_hashes.seen_with_type,
         seen_with.identifier_value as seen_with_value,
-        limits.max_values
+        candidate_hashes.max_values
     from {{ ref('int_identity_observations') }} as observations
     inner join candidate_hashes
         on hash(observations.identifier_type, observations.identifier_value) = candidate_hashes.identifier_hash
     inner join {{ ref('int_identity_observations') }} as seen_with
         on observations.observation_key = seen_with.observation_key
         and candidate_hashes.seen_with_type = seen_with.identifier_type
-    inner join limits
-        on observations.identifier_type = limits.identifier_type
-        and candidate_hashes.seen_with_type = limits.seen_with_type
 ),
 
 {# A fan-out hub is seen with more values of a type than a person holds (a limit of 2 or more): a placeholder user
