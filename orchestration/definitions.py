@@ -3,13 +3,13 @@
 import dagster as dg
 
 import assets.ingest
-import assets.profiles
-from assets.profiles.dbt_bridge import dbt_resource
+import assets.dbt_models
+from assets.dbt_models.bridge import dbt_resource
 from connectors.warehouse.resource import WarehouseResource
 from orchestration.schedules import JOBS, SCHEDULES
 
 defs = dg.Definitions(
-    assets=[*assets.ingest.ASSETS, *assets.profiles.ASSETS],
+    assets=[*assets.ingest.ASSETS, *assets.dbt_models.ASSETS],
     sensors=[*assets.ingest.SENSORS],
     jobs=JOBS,
     schedules=SCHEDULES,

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlfluff.core import FluffConfig, Linter
 from sqlfluff.core.config import load_config_file
 
-from assets.profiles.dbt_vars import build_dbt_vars
+from assets.dbt_models.dbt_vars import build_dbt_vars
 from core.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 _RENDERED_LOOP_RULES = ("layout.indent", "layout.select_targets", "aliasing.expression", "ambiguous.column_references")

@@ -1,5 +1,2 @@
-"""Profiles domain: dbt staging, identity resolution, unified profiles and marts, as Dagster assets."""
-
-from assets.profiles.dbt_models import cdp_dbt_assets
-
-ASSETS = [cdp_dbt_assets]
+"""Profiles domain: the config of identity resolution, profile attributes and custom metrics, and the identity
+quality measure. Its models are in the dbt project (staging, intermediate, marts), built by assets.dbt_models."""

@@ -1,9 +1,9 @@
-{#- The identity rules (var `cdp_identity`, built from config/identity.yaml by assets/profiles/dbt_vars.py). -#}
+{#- The identity rules (var `cdp_identity`, built from config/identity.yaml by assets/dbt_models/dbt_vars.py). -#}
 {% macro identity_settings() -%}
     {%- set settings = var('cdp_identity') -%}
     {%- if execute and not settings.get('identifiers') -%}
         {{ exceptions.raise_compiler_error(
-            "var cdp_identity is empty: pass --vars from `python -m assets.profiles.dbt_vars` (config/identity.yaml)"
+            "var cdp_identity is empty: pass --vars from `python -m assets.dbt_models.dbt_vars` (config/identity.yaml)"
         ) }}
     {%- endif -%}
     {{ return(settings) }}

@@ -6,7 +6,7 @@ import pytest
 
 import assets.ingest
 import assets.profiles
-from assets.profiles.dbt_bridge import dbt_resource
+from assets.dbt_models.bridge import dbt_resource
 from connectors.warehouse.resource import WarehouseResource
 from demo_store import generate_store
 

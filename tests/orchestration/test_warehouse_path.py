@@ -12,7 +12,7 @@ import pytest
 
 import assets.ingest
 import assets.profiles
-from assets.profiles.dbt_bridge import DBT_PROJECT, dbt_resource
+from assets.dbt_models.bridge import DBT_PROJECT, dbt_resource
 from connectors.warehouse.resource import WarehouseResource
 from core.settings import PROJECT_ROOT
 from demo_store import generate_store

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from assets.profiles.attributes_config import load_attributes_config
-from assets.profiles.dbt_vars import build_dbt_vars
+from assets.dbt_models.dbt_vars import build_dbt_vars
 from core.settings import PROJECT_ROOT
 
 PROFILE_MODELS = "int_profile_attributes_survived+ consent"

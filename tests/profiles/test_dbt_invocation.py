@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.profiles.dbt_invocation import dbt_invocation, environment_overrides
+from assets.dbt_models.invocation import dbt_invocation, environment_overrides
 
 
 def test_build_of_a_layer_gets_selector_vars_and_the_given_warehouse_limit_and_root():

@@ -1,4 +1,4 @@
-"""Config said once: dbt takes profile attributes and custom metrics only from the vars of assets/profiles/dbt_vars.py.
+"""Config said once: dbt takes profile attributes and custom metrics only from the vars of assets/dbt_models/dbt_vars.py.
 
 The SQL carries no defaults of its own: a model run without its var fails with a compiler error naming the var and
 how to pass it, `dbt parse` still builds the manifest without vars, and the dbt unit tests give every setting their
@@ -26,7 +26,7 @@ ATTRIBUTE_MODELS = {
     "profile_counts": {"active_window_days"},
 }
 METRIC_MODELS = ("metric_events", "metric_daily")
-HOW_TO_PASS = "pass --vars from `python -m assets.profiles.dbt_vars`"
+HOW_TO_PASS = "pass --vars from `python -m assets.dbt_models.dbt_vars`"
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from raw_warehouse import DAY, Warehouse, event
 
-from assets.profiles.dbt_vars import build_dbt_vars
+from assets.dbt_models.dbt_vars import build_dbt_vars
 from core.settings import PROJECT_ROOT
 
 # A person seen only through an identify call, one seen only through an alias call (no track, page or screen, no

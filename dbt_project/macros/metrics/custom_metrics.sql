@@ -9,7 +9,7 @@
         {%- if execute -%}
             {{ exceptions.raise_compiler_error(
                 "var cdp_metrics " ~ ("is not set" if metrics is none else "is not a list")
-                ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.profiles.dbt_vars`"
+                ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.dbt_models.dbt_vars`"
                 ~ " (config/metrics.yaml)"
             ) }}
         {%- endif -%}

@@ -13,7 +13,7 @@ with configured as (
     {%- if execute and fields | length != metric['base_metrics'] | length %}
     {{ exceptions.raise_compiler_error(
         "var cdp_metrics: metric " ~ metric['name'] ~ " has no base_metric_fields for its base_metrics:"
-        ~ " pass --vars from `python -m assets.profiles.dbt_vars` (config/metrics.yaml)"
+        ~ " pass --vars from `python -m assets.dbt_models.dbt_vars` (config/metrics.yaml)"
     ) }}
     {%- endif %}
     {%- for base_metric in metric['base_metrics'] %}

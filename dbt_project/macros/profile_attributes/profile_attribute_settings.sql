@@ -17,7 +17,7 @@
     {%- if execute and missing -%}
         {{ exceptions.raise_compiler_error(
             "var cdp_attributes " ~ ("has no " ~ missing | join(", ") if configured else "is empty")
-            ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.profiles.dbt_vars`"
+            ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.dbt_models.dbt_vars`"
             ~ " (config/profiles.yaml)"
         ) }}
     {%- endif -%}

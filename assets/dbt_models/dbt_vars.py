@@ -1,6 +1,6 @@
 """The dbt vars built from config/: identity rules, profile attributes and custom metrics, validated first.
 
-`python -m assets.profiles.dbt_vars [config_dir]` prints them as JSON, for `dbt build --vars "$(...)"` by hand.
+`python -m assets.dbt_models.dbt_vars [config_dir]` prints them as JSON, for `dbt build --vars "$(...)"` by hand.
 Every default is the pydantic models'; the dbt models have none of their own and fail, naming the var, without them.
 """
 

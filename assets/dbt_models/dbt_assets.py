@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from assets.profiles.dbt_bridge import DBT_PROJECT, CdpDbtTranslator
-from assets.profiles.dbt_invocation import dbt_invocation, environment_overrides
-from assets.profiles.dbt_vars import build_dbt_vars
+from assets.dbt_models.bridge import DBT_PROJECT, CdpDbtTranslator
+from assets.dbt_models.invocation import dbt_invocation, environment_overrides
+from assets.dbt_models.dbt_vars import build_dbt_vars
 from connectors.warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from core.settings import load_settings
 

@@ -17,7 +17,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 
 from core.settings import DBT_PROJECT_DIR
 
-DBT_GROUP = "profiles"
+# The top folder of a model names its layer and its asset group: models under models/analytics are intelligence.
+DBT_GROUPS = {"staging": "profiles", "intermediate": "profiles", "marts": "profiles", "analytics": "intelligence"}
 DBT_OWNERS = ("team:data-engineering",)
 
 
@@ -29,7 +30,7 @@ def build_dbt_project() -> DbtProject:
 
 
 class CdpDbtTranslator(DagsterDbtTranslator):
-    """Edits asset specs only: keys `<folder>/<model>` (`marts/events`), one group, owners, kinds, dbt docs."""
+    """Edits asset specs only: keys `<folder>/<model>` (`marts/events`), group by folder, owners, kinds, dbt docs."""
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
@@ -39,7 +40,7 @@ class CdpDbtTranslator(DagsterDbtTranslator):
         if props["resource_type"] == "source":
             return spec
         return spec.replace_attributes(
-            group_name=DBT_GROUP,
+            group_name=DBT_GROUPS[spec.key.path[0]],
             owners=list(DBT_OWNERS),
             kinds={"dbt", "duckdb"},
         )

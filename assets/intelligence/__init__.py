@@ -1,0 +1,7 @@
+"""Intelligence domain: CLV, RFM, segments and lists, catalog insights, written to schema `analytics`.
+
+SQL models live in dbt_project/models/analytics (built by assets.dbt_models, group `intelligence`); the Python
+assets here fit models on one row per customer at most and compile segment conditions into warehouse SQL.
+"""
+
+ASSETS: list = []
