@@ -10,6 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+from assets.intelligence.catalog_config import load_catalog_config
+from assets.intelligence.clv_config import load_clv_config
+from assets.intelligence.rfm_config import load_rfm_config
 from assets.profiles.attributes_config import load_attributes_config
 from assets.profiles.identity_config import load_identity_config
 from assets.profiles.metrics_config import load_metrics_config
@@ -22,6 +25,9 @@ def build_dbt_vars(config_dir: Path) -> dict:
         "cdp_identity": load_identity_config(config_dir).as_dbt_var(),
         "cdp_attributes": load_attributes_config(config_dir).as_dbt_var(),
         "cdp_metrics": load_metrics_config(config_dir).as_dbt_var(),
+        "cdp_rfm": load_rfm_config(config_dir).as_dbt_var(),
+        "cdp_catalog": load_catalog_config(config_dir).as_dbt_var(),
+        "cdp_clv": load_clv_config(config_dir).as_dbt_var(),
     }
 
 
