@@ -44,7 +44,8 @@ values: `typed_columns.reason_whens`, `<column>` being the file's column), first
 
 - a CSV row DuckDB's reader cannot split (an unterminated quote, too many fields), DuckDB's errors joined by `; `:
   ``not a well-formed CSV record: <DuckDB error type>: <DuckDB message>``
-- a required value missing (Shopify's `Name`; the columns mapped to a store's `order_id`, `line_id`, `ordered_at`):
+- a required value missing (Shopify's `Name`; the columns mapped to a store's `order_id`,
+  `ordered_at` and, when mapped, `line_id`):
   ``<column>: missing required value``
 - then, column by column, a value present that does not cast to its column's type:
   ``<column>: expected a whole number, got '<value>'``,

@@ -31,13 +31,15 @@ RAW_TABLE_BY_FORMAT: dict[SourceFormat, str] = {
     SourceFormat.PRODUCT_CATALOG: "catalog_products",
 }
 
-# Canonical columns a column mapping must (required) or may name, per mapped format.
+# Canonical columns a column mapping must (required) or may name, per mapped format. A store's line columns are
+# optional: a file of one row per order (a legacy store, a POS export) leaves line_id out or maps it to the order
+# id's column, and each of its rows is an order without line items (see `order_line_id_column`).
 MAPPED_COLUMNS: dict[SourceFormat, dict[str, bool]] = {
     SourceFormat.STORE_ORDERS: {
-        "order_id": True, "line_id": True, "ordered_at": True, "order_number": False, "customer_id": False,
-        "email": False, "phone": False, "first_name": False, "last_name": False, "status": False,
-        "product_id": False, "sku": False, "product_name": False, "quantity": False, "line_total": False,
-        "order_total": False, "currency": False, "refund_total": False,
+        "order_id": True, "ordered_at": True, "order_total": True, "line_id": False, "order_number": False,
+        "customer_id": False, "email": False, "phone": False, "first_name": False, "last_name": False,
+        "status": False, "product_id": False, "sku": False, "product_name": False, "quantity": False,
+        "line_total": False, "currency": False, "refund_total": False,
     },
     SourceFormat.CRM_PROFILES: {
         "crm_id": False, "first_name": False, "last_name": False, "email": False, "phone": False,
@@ -45,6 +47,10 @@ MAPPED_COLUMNS: dict[SourceFormat, dict[str, bool]] = {
         "country": False, "email_consent": False, "sms_consent": False, "push_consent": False,
         "consent_updated_at": False, "updated_at": False,
     },
+}
+# A mapping must name at least one of these, or no record of the source could reach a profile.
+IDENTIFIER_COLUMNS: dict[SourceFormat, tuple[str, ...]] = {
+    SourceFormat.STORE_ORDERS: ("customer_id", "email", "phone"),
 }
 
 
@@ -80,7 +86,19 @@ class Source(BaseModel):
         missing = sorted(name for name, required in allowed.items() if required and name not in self.columns)
         if missing:
             raise ValueError(f"columns: format {self.format.value} needs a mapping for {missing}")
+        identifiers = IDENTIFIER_COLUMNS.get(self.format, ())
+        if identifiers and not set(identifiers) & set(self.columns):
+            raise ValueError(
+                f"columns: format {self.format.value} needs a mapping for at least one identifier of "
+                f"{list(identifiers)}"
+            )
         return self
+
+    @property
+    def order_line_id_column(self) -> str:
+        """The file column a store order's line id comes from: the order id's when the mapping names no line id,
+        so each row of a one-row-per-order file is its order's only row (its versions keyed like any line's)."""
+        return self.columns.get("line_id", self.columns["order_id"])
 
     @property
     def raw_table(self) -> str:

@@ -136,7 +136,11 @@ def stage_mapped_rows(con: duckdb.DuckDBPyConnection, batch: StagingBatch) -> It
 
 def _mapped_staging_sql(source: Source, present: list[str]) -> str:
     """The staged rows of `ingest_rows`, whose columns are `present`, through the mapping of `source`."""
+    mapping = dict(source.columns)
     if source.format == SourceFormat.STORE_ORDERS:
+        # a file of one row per order has no line id: the order id stands in (raw.store_order_lines keys versions
+        # on order and line id), and the row names no product, so it is an order without line items downstream
+        mapping["line_id"] = source.order_line_id_column
         types = STORE_ORDER_TYPES
         required = {"order_id", "line_id", "ordered_at"}
         extra_whens = [
@@ -150,9 +154,9 @@ def _mapped_staging_sql(source: Source, present: list[str]) -> str:
         raise ValueError(f"source '{source.name}': format {source.format} is not a mapped format")
     columns = [
         TypedColumn(name, file_column, types.get(name, "varchar"), name in required)
-        for name, file_column in source.columns.items()
+        for name, file_column in mapping.items()
     ]
-    unmapped_targets = [name for name in MAPPED_COLUMNS[source.format] if name not in source.columns]
+    unmapped_targets = [name for name in MAPPED_COLUMNS[source.format] if name not in mapping]
     typed = casts(columns) + "".join(
         f",\ncast(null as {types.get(name, 'varchar')}) as {quote_ident(name)}" for name in unmapped_targets
     )

@@ -1,4 +1,6 @@
-{#- One row per order line of every store and the POS: product, quantity, price, line total, order and profile. -#}
+{#- One row per order line of every store and the POS: product, quantity, price, line total, order and profile.
+    An order from a file of one row per order (a legacy store, a POS export) has no row here: it has no line item,
+    and a line without product would count in product figures as an unknown product with no units or amount. -#}
 with
 
 shopify_lines as (
@@ -57,6 +59,7 @@ store_order_lines as (
         _line,
         _loaded_at
     from store_lines
+    where has_line_item
 ),
 
 all_lines as (

@@ -1,5 +1,7 @@
 {#- One row per order line of the non-Shopify stores: the latest version per (source_name, order_id, line_id).
-    A customer id of '0' is WooCommerce's guest checkout: no customer. -#}
+    A customer id of '0' is WooCommerce's guest checkout: no customer. A row of a file with one row per order (no
+    line id mapped: ingest gives it the order id as line id) names no product, quantity or line total: it is the
+    order alone, has_line_item false, counted in the order's figures and in no product figure. -#}
 with
 
 source as (
@@ -31,6 +33,14 @@ final as (
         product_name,
         quantity,
         line_total,
+        coalesce(
+            nullif(trim(product_id), '') is not null
+            or nullif(trim(sku), '') is not null
+            or nullif(trim(product_name), '') is not null
+            or quantity is not null
+            or line_total is not null,
+            false
+        ) as has_line_item,
         order_total,
         upper(currency) as currency,
         coalesce(refund_total, 0) as refunded_amount,
