@@ -221,9 +221,12 @@ class Condition(_Strict):
     @pydantic.model_validator(mode="before")
     @classmethod
     def _one_key(cls, data: object) -> object:
+        keys = ", ".join(COMBINATIONS + LEAVES)
         if not isinstance(data, dict) or len(data) != 1:
-            keys = ", ".join(COMBINATIONS + LEAVES)
             raise ValueError(f"a condition is a mapping with exactly one key of {keys}; got {data!r}")
+        (key,) = data
+        if key not in COMBINATIONS + LEAVES:
+            raise ValueError(f"unknown condition {key!r}; a condition is a mapping with exactly one key of {keys}")
         return data
 
     @property
