@@ -45,7 +45,7 @@ class SegmentsRun:
 
 def newest_event_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The run's as-of: the UTC date of the newest event, so a re-run on the same data gives the same members."""
-    return con.execute(f"select cast(timezone('UTC', max(event_at)) as date) from {EVENTS}").fetchone()[0]
+    return con.execute(f"select cast(timezone('UTC', max(event_at)) as date) from {EVENTS}").fetchall()[0][0]
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,7 +154,7 @@ def write_segment_tables(con: duckdb.DuckDBPyConnection, config: SegmentsConfig,
         con.execute("rollback")
         raise
     for table in (MEMBERSHIP, HISTORY, CLV_ATTRIBUTES):
-        run.table_rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+        run.table_rows[table] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 
 def refresh_segments(con: duckdb.DuckDBPyConnection, config: SegmentsConfig, config_dir: Path,
