@@ -4,4 +4,6 @@ SQL models live in dbt_project/models/analytics (built by assets.dbt_models, gro
 assets here fit models on one row per customer at most and compile segment conditions into warehouse SQL.
 """
 
-ASSETS: list = []
+from assets.intelligence.segments.segment_assets import segments
+
+ASSETS: list = [segments]

@@ -17,13 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 import yaml
 
 from assets.intelligence.segments import membership
 from assets.intelligence.segments.membership import refresh_segments
+from assets.intelligence.segments.segment_assets import segments
 from assets.intelligence.segments.segments_config import load_segments_config
+from connectors.warehouse.resource import WarehouseResource
 
 UTC = dt.UTC
 AS_OF = dt.date(2026, 6, 30)
@@ -360,3 +363,49 @@ def test_segments_using_clv_list_their_attributes_size_and_last_change(con, copy
         ("Example in Berlin", ["predicted_clv"], 0, RUN_2),
         ("Nobody", ["predicted_clv"], 0, None),
     ]
+
+
+def test_the_asset_writes_the_three_tables_with_metadata(warehouse_path, stand_in, copy_config) -> None:
+    with duckdb.connect(str(warehouse_path)) as connection:
+        write_store(connection, stand_in)
+    config_dir = copy_config()
+    configure(config_dir, [*BERLIN, {"name": "Example", "condition": ISSUE_EXAMPLE}],
+              lists=[{"name": "VIP", "file": "lists/vip.csv", "match_on": "email"}])
+    (config_dir / "lists" / "vip.csv").write_text("email\nana@example.com\nnobody@example.com\n")
+    resources = {"warehouse": WarehouseResource(path=str(warehouse_path))}
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize([segments], resources=resources, instance=instance)
+    assert result.success
+    materialized = {
+        event.asset_key.to_user_string(): event.step_materialization_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    assert set(materialized) == {
+        "analytics/segment_membership", "analytics/segment_membership_history", "analytics/segment_clv_attributes",
+    }
+    current = materialized["analytics/segment_membership"]
+    # Berlin p1, p2; Example p1, p5 (not activatable); VIP p1.
+    assert current["dagster/row_count"].value == 5
+    assert current["as_of_date"].value == "2026-06-30"
+    assert current["per_segment"].value == {
+        "Berlin": {"members": 2, "activatable": 2, "entered": 2, "left": 0},
+        "Example": {"members": 2, "activatable": 1, "entered": 2, "left": 0},
+        "VIP": {"members": 1, "activatable": 1, "entered": 1, "left": 0},
+    }
+    assert current["list_lines_unmatched"].value == {"VIP": 1}
+    assert current["list_lines_unmatched_first"].value == {"VIP": ["lists/vip.csv:3"]}
+    assert materialized["analytics/segment_membership_history"]["entered_this_run"].value == 5
+    assert materialized["analytics/segment_clv_attributes"]["dagster/row_count"].value == 1
+    with duckdb.connect(str(warehouse_path)) as connection:
+        started = connection.execute("select distinct entered_at from analytics.segment_membership").fetchall()
+        clv = connection.execute("select segment_name, profiles from analytics.segment_clv_attributes").fetchall()
+    # Every entry carries the run's start from the Dagster instance.
+    run_start = dt.datetime.fromtimestamp(instance.get_run_record_by_id(result.run_id).start_time, tz=dt.UTC)
+    assert started == [(run_start,)]
+    assert clv == [("Example", 2)]
+    # A second materialization on the same data: nothing enters or leaves.
+    again = dg.materialize([segments], resources=resources, instance=instance)
+    history = next(event for event in again.get_asset_materialization_events()
+                   if event.asset_key == dg.AssetKey(["analytics", "segment_membership_history"]))
+    assert history.step_materialization_data.materialization.metadata["entered_this_run"].value == 0
+    assert history.step_materialization_data.materialization.metadata["left_this_run"].value == 0
