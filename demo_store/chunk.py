@@ -17,6 +17,7 @@ from demo_store.event_defects import corrupt_event
 from demo_store.events import draw_event_budget, person_event_lines
 from demo_store.ground_truth import ChunkTruth, part_path
 from demo_store.hostile import HostilePlan
+from demo_store.legacy_pos import LegacyPosOrders
 from demo_store.orders import plan_orders
 from demo_store.persons import draw_persons
 from demo_store.shopify import ShopifyExport
@@ -49,14 +50,15 @@ def _catalog(products: int, seed: int) -> Catalog:
 
 
 def generate_chunk(job: ChunkJob) -> dict[str, KindCounts]:
-    """Write the chunk's events, Shopify, WooCommerce and CRM files and ground-truth parts; return counts."""
+    """Write the chunk's events, Shopify, WooCommerce, legacy till and CRM files and ground-truth parts; return
+    counts."""
     landing = job.out_dir / "landing"
     truth_dir = job.out_dir / "ground_truth"
     catalog = _catalog(job.catalog_products, job.seed)
     rng = random.Random(f"demo-store/{job.seed}/chunk/{job.chunk}")
     writer_rngs = [
         random.Random(f"demo-store/{job.seed}/chunk/{job.chunk}/{name}")
-        for name in ("events", "shopify", "woocommerce", "crm")
+        for name in ("events", "shopify", "woocommerce", "crm", "legacy_pos")
     ]
     defects = DefectLog(part_path(truth_dir, "malformed", f"{job.chunk:05d}"))
     events = EventFiles(
@@ -71,6 +73,7 @@ def generate_chunk(job: ChunkJob) -> dict[str, KindCounts]:
     shopify = ShopifyExport(landing, job.chunk, writer_rngs[1], job.malformed_rate, defects)
     woo = WooOrders(landing, job.chunk, writer_rngs[2], job.malformed_rate, defects)
     crm = CrmProfiles(landing, job.chunk, writer_rngs[3], job.malformed_rate, defects)
+    legacy = LegacyPosOrders(landing, job.chunk, writer_rngs[4], job.malformed_rate, defects)
     truth = ChunkTruth(truth_dir, job.chunk)
     hostile = HostilePlan(
         random.Random(f"demo-store/{job.seed}/chunk/{job.chunk}/hostile"), job.chunk, job.first_pid, job.persons
@@ -88,12 +91,14 @@ def generate_chunk(job: ChunkJob) -> dict[str, KindCounts]:
         budget = draw_event_budget(person, rng, job.events_per_profile)
         events.write_lines(person_event_lines(person, orders, rng, catalog, budget))
         crm.write_person(person)
-        truth.write_person(person, orders, alive)
-    for writer in (events, shopify, woo, crm, truth, defects):
+        legacy_receipts = legacy.write_person(person)
+        truth.write_person(person, orders, alive, legacy_receipts)
+    for writer in (events, shopify, woo, crm, legacy, truth, defects):
         writer.close()
     return {
         "events": KindCounts(events.files, events.records, events.malformed, events.duplicates),
         "shopify": KindCounts(1, shopify.records, shopify.malformed, 0),
         "woocommerce": KindCounts(1, woo.records, woo.malformed, 0),
         "crm": KindCounts(1, crm.records, crm.malformed, 0),
+        "legacy_pos": KindCounts(1, legacy.records, legacy.malformed, legacy.duplicates),
     }

@@ -3,7 +3,9 @@
 - `identities.csv.gz` (`person_id,id_type,id_value`): every identifier value of every person exactly as
   written in the landing files; junk values (`test@test.com`, `n/a`, `000-000-0000`, empty) are not
   identifiers and are left out. Shared family emails are listed under each household member.
-- `orders.csv.gz` (`source,order_id,person_id`): every valid order, guest and POS orders included.
+- `orders.csv.gz` (`source,order_id,person_id`): every valid order, guest and POS orders included; source
+  shopify, woocommerce or legacy_pos (the old till's receipts, legacy_pos.py, which are not in `orders` of
+  `persons.csv.gz`: that counts the orders of the purchase process).
 - `persons.csv.gz`: one row per person with the hidden truth (household, BG/NBD rate and dropout, alive).
 - `malformed.csv.gz` (`file,line,defect`): every deliberately malformed record.
 - `hostile.csv.gz` (`attack,incident,id_type,id_value,person_id`): every hostile value written (hostile.py), once
@@ -19,6 +21,7 @@ Each chunk writes gzip parts; gzip members concatenate, so joining them is a byt
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from demo_store.orders import Order
@@ -76,8 +79,10 @@ class ChunkTruth:
         ]
         self._identities, self._orders, self._persons, self._hostile = (file.text for file in self._files)
 
-    def write_person(self, person: Person, orders: list[Order], alive: bool) -> None:
-        """Write the person's identifiers, valid orders and hidden attributes."""
+    def write_person(
+        self, person: Person, orders: list[Order], alive: bool, legacy_receipts: Sequence[str] = ()
+    ) -> None:
+        """Write the person's identifiers, valid orders (with the old till's receipts) and hidden attributes."""
         person_id = person.person_id
         if person.identifiers:
             self._identities.write(
@@ -94,6 +99,8 @@ class ChunkTruth:
                     ]
                 )
             )
+        if legacy_receipts:
+            self._orders.write(csv_text([("legacy_pos", receipt, person_id) for receipt in legacy_receipts]))
         if person.hostile_values:
             attack, incident = person.hostile_attack, person.hostile_incident
             self._hostile.write(

@@ -66,7 +66,7 @@ def generate_store(
     persons_per_chunk: int = DEFAULT_PERSONS_PER_CHUNK,
     workers: int | None = None,
 ) -> StoreSummary:
-    """Write `out_dir/landing/` (events, shopify, woocommerce, crm, catalog) and `out_dir/ground_truth/`.
+    """Write `out_dir/landing/` (events, shopify, woocommerce, crm, catalog, legacy_pos) and `out_dir/ground_truth/`.
 
     Replaces an earlier demo store in `out_dir`. Costs about 20 s of CPU per 50,000 persons and million
     events; memory stays bounded by one chunk per worker (about 200 MB each).

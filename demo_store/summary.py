@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-FILE_KINDS = ("events", "shopify", "woocommerce", "crm", "catalog")
+FILE_KINDS = ("events", "shopify", "woocommerce", "crm", "catalog", "legacy_pos")
 
 
 @dataclass

@@ -124,7 +124,7 @@ def test_another_seed_gives_other_files(store: Path, tmp_path: Path) -> None:
     )
     ours, theirs = _file_digests(store / "landing"), _file_digests(tmp_path / "other" / "landing")
     common = ours.keys() & theirs.keys()
-    assert len(common) == 5
+    assert len(common) == 6
     assert all(ours[name] != theirs[name] for name in common)
 
 
@@ -271,6 +271,8 @@ def test_logged_defects_in_tables_are_real(store: Path) -> None:
                     assert not _is_number(row["Lineitem quantity"])
                 elif defect == "missing_all_identifiers":
                     assert row["crm_id"] == row["email"] == row["phone"] == ""
+                elif defect == "unparseable_sold_at":
+                    assert not _parses_iso(row["sold_at"])
                 else:
                     assert defect == "unparseable_updated_at" and not _parses_iso(row["updated_at"])
                 seen[defect] += 1
@@ -297,6 +299,7 @@ def test_logged_defects_in_tables_are_real(store: Path) -> None:
         "non_numeric_price",
         "missing_all_identifiers",
         "unparseable_updated_at",
+        "unparseable_sold_at",
         "invalid_json",
     } <= set(seen)
 
