@@ -4,6 +4,7 @@ SQL models live in dbt_project/models/analytics (built by assets.dbt_models, gro
 assets here fit models on one row per customer at most and compile segment conditions into warehouse SQL.
 """
 
+from assets.intelligence.clv_assets import customer_clv
 from assets.intelligence.segments.segment_assets import segments
 
-ASSETS: list = [segments]
+ASSETS: list = [customer_clv, segments]

@@ -4,6 +4,7 @@ closed forms computed here."""
 
 from __future__ import annotations
 
+import importlib.resources
 import math
 
 import numpy as np
@@ -139,3 +140,22 @@ def test_no_repeat_buyers_or_one_customer_fail_naming_what_is_missing():
         fit_frequency_model(alone, "bgnbd", days_per_unit=1.0, penalizer_coef=0.0)
     with pytest.raises(ClvFitError, match="Gamma-Gamma needs at least 2 repeat buyers"):
         fit_gamma_gamma(pd.DataFrame({"frequency": [2], "monetary_value": [10.0], "customers": [1]}), 1e-6, 0.0)
+
+
+def test_cdnow_summaries_by_hand_give_the_published_bgnbd_fit_and_likelihood():
+    """Fader, Hardie & Lee (2005): r 0.243, alpha 4.414, a 0.793, b 2.426 and log-likelihood -9582.4 on the 2357
+    customers of CDNOW's 39-week calibration (to 1997-09-30), in weeks; several transactions of a day are one."""
+    path = importlib.resources.files("lifetimes") / "datasets" / "CDNOW_sample.txt"
+    orders = pd.read_csv(path, sep=r"\s+", header=None, names=["customer", "index", "day", "cds", "dollars"],
+                         dtype={"day": str})
+    orders = orders[orders["day"] <= "19970930"]
+    days = orders.assign(day=pd.to_datetime(orders["day"])).groupby("customer")["day"].agg(["min", "max", "nunique"])
+    end = pd.Timestamp("1997-09-30")
+    summaries = pd.DataFrame({"frequency": days["nunique"] - 1, "recency_days": (days["max"] - days["min"]).dt.days,
+                              "t_days": (end - days["min"]).dt.days})
+    groups = summaries.value_counts().rename("customers").reset_index()
+    fit = fit_frequency_model(groups, "bgnbd", days_per_unit=7.0, penalizer_coef=0.0)
+    assert fit.customers == 2357
+    assert {name: round(value, 3) for name, value in fit.params.items()} == {
+        "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    assert fit.log_likelihood == pytest.approx(-9582.4, abs=0.05)
