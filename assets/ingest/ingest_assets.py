@@ -17,7 +17,10 @@ LEDGER_CHECK = "ledger_reconciles"
 DESCRIPTIONS: dict[SourceFormat, str] = {
     SourceFormat.SEGMENT_EVENTS: "Segment-spec calls (identify, track, page, screen, alias), one row per messageId.",
     SourceFormat.SHOPIFY_ORDERS: "Shopify 'Export orders' CSV lines, typed; versions kept by row hash.",
-    SourceFormat.STORE_ORDERS: "Order lines of other stores (WooCommerce, BigCommerce, POS) through a column mapping.",
+    SourceFormat.STORE_ORDERS: (
+        "Order lines of other stores (WooCommerce, BigCommerce, POS) through a column mapping; a file of one row "
+        "per order (no line columns) gives one row per order."
+    ),
     SourceFormat.CRM_PROFILES: "CRM profile rows; unmapped columns kept as custom properties.",
     SourceFormat.PRODUCT_CATALOG: "Product catalog records; versions kept by row hash.",
 }

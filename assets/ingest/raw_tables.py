@@ -72,7 +72,7 @@ RAW_TABLES: dict[str, str] = {
     "store_order_lines": f"""
         order_id varchar not null,
         order_number varchar,
-        line_id varchar not null,
+        line_id varchar not null,         -- the order id where the file has one row per order (no line id)
         customer_id varchar,              -- the store's customer id, as the store writes it
         email varchar,
         phone varchar,
