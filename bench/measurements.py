@@ -20,6 +20,7 @@ class StageGroup(StrEnum):
     REFERENCE = "reference"
     INGEST = "ingest"
     DBT = "dbt"
+    INTELLIGENCE = "intelligence"
 
 
 ALL_STAGE_GROUPS = tuple(StageGroup)
@@ -85,6 +86,22 @@ class IdentityQuality:
 _DBT_NOT_FINISHED = "not measured yet: the dbt stage has not finished"
 
 
+@dataclass(frozen=True)
+class FigureRatio:
+    """One SQL figure of the intelligence stage: its dbt model's execution time against the hand-written query's."""
+
+    figure: str
+    model: str
+    model_s: float
+    reference_s: float
+    model_rows: int
+    reference_rows: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.model_s / self.reference_s if self.reference_s > 0 else None
+
+
 @dataclass
 class BenchRun:
     """Everything one `python -m bench.run` measured, in stage order."""
@@ -103,6 +120,8 @@ class BenchRun:
     guard_counts: list[GuardCount] = field(default_factory=list)
     quality: IdentityQuality | None = None
     quality_note: str = _DBT_NOT_FINISHED
+    figure_ratios: list[FigureRatio] = field(default_factory=list)
+    clv_model_s: float = 0.0
     finished: bool = False
 
     @property
@@ -131,6 +150,9 @@ class BenchRun:
 
     def stages_in(self, group: StageGroup) -> list[StageTiming]:
         return [stage for stage in self.stages if stage.group == group]
+
+    def stage_named(self, name: str) -> StageTiming | None:
+        return next((stage for stage in self.stages if stage.name == name), None)
 
     @property
     def pipeline_wall_s(self) -> float:

@@ -11,7 +11,13 @@ from pathlib import Path
 import psutil
 
 from bench.measurements import BenchRun, StageGroup, StageTiming
-from bench.targets import check_targets, reference_ratio, seconds_per_event, summary_numbers
+from bench.targets import (
+    check_targets,
+    intelligence_stages,
+    reference_ratio,
+    seconds_per_event,
+    summary_numbers,
+)
 from core.settings import load_settings
 
 MIB = 1024**2
@@ -53,6 +59,27 @@ def stage_table(run: BenchRun) -> list[str]:
         lines.append(_total_row("unified profiles (dbt) total", dbt))
     if run.ran(StageGroup.INGEST, StageGroup.DBT):
         lines.append(_total_row("ingest + unified profiles", ingest + dbt))
+    if run.ran(StageGroup.INTELLIGENCE):
+        intelligence = run.stages_in(StageGroup.INTELLIGENCE)
+        lines += [_stage_row(stage) for stage in intelligence]
+        lines.append(_total_row("intelligence total (references excluded)", intelligence_stages(run)))
+    return lines
+
+
+def figure_table(run: BenchRun) -> list[str]:
+    """Each SQL figure of the intelligence stage: its model's execution time against the hand-written query's."""
+    if not run.figure_ratios:
+        return ["No intelligence figures measured in this run."]
+    lines = [
+        "| figure | dbt model | model s | reference s | ratio | rows model / reference |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for figure in run.figure_ratios:
+        ratio = "-" if figure.ratio is None else f"{figure.ratio:.2f}x"
+        lines.append(
+            f"| {figure.figure} | `analytics.{figure.model}` | {figure.model_s:.2f} | {figure.reference_s:.2f} "
+            f"| {ratio} | {figure.model_rows:,} / {figure.reference_rows:,} |"
+        )
     return lines
 
 
@@ -168,11 +195,19 @@ def render_report(run: BenchRun, results_dir: Path) -> str:
         "",
         *_headline_lines(run),
         "",
+        "## Intelligence figures against hand-written DuckDB",
+        "",
+        "Model seconds are dbt's execution time of the model (run_results.json), without dbt's start-up; each "
+        "reference is a hand-written DuckDB query for the same rows over the same marts, materialized into a "
+        "temporary table, in the same run (`bench/intelligence_reference.py`).",
+        "",
+        *figure_table(run),
+        "",
         "## Ingest counts",
         "",
         *_ingest_counts_table(run),
         "",
-        "## Targets (issue 10)",
+        "## Targets (issues 10 and 22)",
         "",
         "| target | measured | result |",
         "|---|---|---|",

@@ -1,7 +1,8 @@
 """`python -m bench.run --scale 100k|1m|10m|20k [--workdir bench/scratch] [--keep]`: the scale benchmark (issue 10).
 
-Generates the demo store, times the hand-written DuckDB reference over its files, ingests it and builds the dbt
-profile models through the nightly run's code paths, and writes `bench/results/<scale>.md`, again after every stage,
+Generates the demo store, times the hand-written DuckDB reference over its files, ingests it, builds the dbt
+profile models and then the intelligence tables (each SQL figure beside a hand-written query) through the nightly
+run's code paths, and writes `bench/results/<scale>.md`, again after every stage,
 so a run that is stopped still leaves what it measured. `--stages` runs some stages only (a 10m run in two parts:
 `--stages generate,reference,ingest --keep`, then `--stages dbt`), reported in `<scale>-<stages>.md`.
 """
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.identity import measure_quality, read_identity_run
+from bench.intelligence import run_intelligence
 from bench.measurements import ALL_STAGE_GROUPS, BenchRun, StageClock, StageGroup
 from bench.memory import ProcessTreeRssSampler
 from bench.reference import run_reference
@@ -94,6 +96,8 @@ def run_bench(
                 run_ingest(clock, run, paths)
             if run.ran(StageGroup.DBT):
                 run_dbt(clock, run, paths)
+            if run.ran(StageGroup.INTELLIGENCE):
+                run_intelligence(clock, run, paths)
         if run.ran(StageGroup.DBT):
             read_identity_run(run, paths.warehouse)
             measure_quality(run, paths.warehouse, paths.identities_csv, paths.orders_csv)
@@ -121,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--stages", default=",".join(ALL_STAGE_GROUPS),
-        help="comma-separated stages to run, in this order: generate, reference, ingest, dbt (default: all)",
+        help="comma-separated stages to run, in this order: generate, reference, ingest, dbt, intelligence "
+        "(default: all)",
     )
     args = parser.parse_args(argv)
     try:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import duckdb
 
+from assets.dbt_models.bridge import dbt_executable
+from assets.dbt_models.dbt_vars import build_dbt_vars
+from assets.dbt_models.invocation import dbt_invocation
 from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import Source, SourceFormat, load_sources_config
-from assets.dbt_models.bridge import dbt_executable
-from assets.dbt_models.invocation import dbt_invocation
-from assets.dbt_models.dbt_vars import build_dbt_vars
 from bench.measurements import BenchRun, StageClock, StageGroup
 from connectors.warehouse.duckdb_file import open_warehouse, qualified
 from core.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings

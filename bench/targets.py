@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measurements import BenchRun, StageGroup
+from bench.intelligence import CLV_STAGE, REFERENCE_STAGE
+from bench.measurements import BenchRun, StageGroup, StageTiming
 
 GIB = 1024**3
 MAX_REFERENCE_RATIO = 2.0
@@ -16,6 +17,11 @@ MAX_PER_EVENT_GROWTH = 1.5
 # Per scale (profiles): ingest + unified profiles must finish within these seconds and this peak memory.
 PIPELINE_LIMITS = {1_000_000: (180.0, 4 * GIB), 10_000_000: (1200.0, 12 * GIB)}
 LINEAR_BASE_SCALE, LINEAR_CHECKED_SCALE = "1m", "10m"
+# Issue 22, at 1m profiles: CLV (summaries, fits, predictions, back-test) and the whole intelligence group.
+INTELLIGENCE_SCALE = 1_000_000
+MAX_CLV_S = 60.0
+MAX_INTELLIGENCE_S = 180.0
+MAX_FIGURE_RATIO = 2.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,45 @@ def _linear_growth_check(run: BenchRun, results_dir: Path) -> TargetCheck:
                        _verdict(growth <= MAX_PER_EVENT_GROWTH, complete=run.pipeline_succeeded))
 
 
+def intelligence_stages(run: BenchRun) -> list[StageTiming]:
+    """The stages the intelligence group's time is made of: every intelligence stage but the references."""
+    return [stage for stage in run.stages_in(StageGroup.INTELLIGENCE) if stage.name != REFERENCE_STAGE]
+
+
+def clv_seconds(run: BenchRun) -> float | None:
+    """CLV end to end: the summaries' dbt models plus the fits, predictions and back-test."""
+    fit = run.stage_named(CLV_STAGE)
+    return None if fit is None else run.clv_model_s + fit.wall_s
+
+
+def _intelligence_checks(run: BenchRun) -> list[TargetCheck]:
+    absent = _not_in_run(run, StageGroup.INTELLIGENCE)
+    if absent is not None:
+        return [TargetCheck("intelligence: CLV, the group, each SQL figure", "-", absent)]
+    complete = all(stage.status == "ok" for stage in run.stages_in(StageGroup.INTELLIGENCE))
+    at_scale = run.profiles == INTELLIGENCE_SCALE
+    scale_note = "" if at_scale else f" at {run.scale}"
+    checks = []
+    clv = clv_seconds(run)
+    total = sum(stage.wall_s for stage in intelligence_stages(run))
+    for target, seconds, limit in (
+        (f"1m: CLV (summaries, fits, predictions, back-test) < {MAX_CLV_S:.0f} s", clv, MAX_CLV_S),
+        (f"1m: the intelligence group < {MAX_INTELLIGENCE_S / 60:.0f} min", total, MAX_INTELLIGENCE_S),
+    ):
+        measured = "-" if seconds is None else f"{seconds:.1f} s{scale_note}"
+        verdict = _verdict(seconds is not None and seconds < limit, complete=complete) if at_scale else \
+            "n/a (target is at 1m)"
+        checks.append(TargetCheck(target, measured, verdict))
+    ratios = [figure.ratio for figure in run.figure_ratios if figure.ratio is not None]
+    worst = max(run.figure_ratios, key=lambda figure: figure.ratio or 0.0, default=None)
+    checks.append(TargetCheck(
+        f"each SQL figure <= {MAX_FIGURE_RATIO:.0f}x its hand-written DuckDB query",
+        "-" if worst is None else f"worst {worst.ratio:.2f}x ({worst.model}), {len(ratios)} figures",
+        _verdict(bool(ratios) and max(ratios) <= MAX_FIGURE_RATIO, complete=complete),
+    ))
+    return checks
+
+
 def check_targets(run: BenchRun, results_dir: Path) -> list[TargetCheck]:
     """Every target of issue 10 for this run, in the issue's order."""
     checks = _pipeline_checks(run)
@@ -114,7 +159,7 @@ def check_targets(run: BenchRun, results_dir: Path) -> list[TargetCheck]:
             quality_target, f"precision {run.quality.precision:.4f}, recall {run.quality.recall:.4f}",
             _verdict(run.quality.precision >= MIN_PRECISION and run.quality.recall >= MIN_RECALL),
         ))
-    return checks
+    return checks + _intelligence_checks(run)
 
 
 def summary_numbers(run: BenchRun) -> dict[str, object]:
@@ -134,4 +179,6 @@ def summary_numbers(run: BenchRun) -> dict[str, object]:
         "precision": run.quality.precision if run.quality else None,
         "recall": run.quality.recall if run.quality else None,
         "identity_rounds": run.identity_run.rounds if run.identity_run else None,
+        "clv_s": clv_seconds(run),
+        "figure_ratios": {figure.model: figure.ratio for figure in run.figure_ratios},
     }

@@ -11,8 +11,8 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from assets.dbt_models.bridge import DBT_PROJECT, CdpDbtTranslator
-from assets.dbt_models.invocation import dbt_invocation, environment_overrides
 from assets.dbt_models.dbt_vars import build_dbt_vars
+from assets.dbt_models.invocation import dbt_invocation, environment_overrides
 from connectors.warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from core.settings import load_settings
 

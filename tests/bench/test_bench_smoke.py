@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import bench.run
+from bench.intelligence import ANALYTICS_STAGE, CLV_STAGE, REFERENCE_STAGE, SEGMENTS_STAGE
 from bench.measurements import BenchRun, StageClock, StageGroup, StageTiming
 from bench.report import render_report
 from bench.run import parse_scale, parse_stages, run_bench
@@ -25,7 +26,13 @@ EXPECTED_STAGES = [
     "ingest segment_events", "ingest shopify_orders", "ingest woocommerce_orders", "ingest crm_profiles",
     "ingest product_catalog",
     *(stage_name for stage_name, _ in DBT_LAYERS),
+    ANALYTICS_STAGE, CLV_STAGE, SEGMENTS_STAGE, REFERENCE_STAGE,
 ]
+# Every SQL figure the intelligence stage compares with a hand-written query (bench/intelligence_reference.py).
+EXPECTED_FIGURES = {
+    "clv_customer_summaries", "clv_backtest_summaries", "customer_rfm", "product_performance",
+    "product_repeat_timing", "product_next_order", "product_same_cart", "customer_next_product",
+}
 _NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
 
 
@@ -93,8 +100,21 @@ def test_every_source_balances(smoke_report: str) -> None:
 @pytest.mark.slow
 def test_targets_table_has_a_verdict_per_target(smoke_report: str) -> None:
     targets = _table_rows(smoke_report, "| target |")
-    assert len(targets) == 7
+    assert len(targets) == 10
     assert all(verdict.split()[0] in ("PASS", "FAIL", "n/a") for _, verdict in targets.values())
+
+
+@pytest.mark.slow
+def test_each_intelligence_figure_has_a_ratio_and_the_reference_gives_the_same_rows(smoke_report: str) -> None:
+    figures = _table_rows(smoke_report, "| figure |")
+    models = {cells[0].strip("`").removeprefix("analytics."): cells for cells in figures.values()}
+    assert set(models) == EXPECTED_FIGURES
+    for model, (_, model_s, reference_s, ratio, rows) in models.items():
+        assert float(model_s) > 0 and float(reference_s) > 0, model
+        assert re.fullmatch(rf"{_NUMBER}x", ratio), f"{model}: ratio {ratio}"
+        ours, reference = rows.split(" / ")
+        assert ours == reference, f"{model}: {ours} rows, the hand-written query {reference}"
+        assert int(ours.replace(",", "")) > 0, model
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Config said once: dbt takes profile attributes and custom metrics only from the vars of assets/dbt_models/dbt_vars.py.
+"""Config said once: dbt takes profile attributes and custom metrics only from the vars of dbt_vars.py.
 
 The SQL carries no defaults of its own: a model run without its var fails with a compiler error naming the var and
 how to pass it, `dbt parse` still builds the manifest without vars, and the dbt unit tests give every setting their

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 import yaml
 
-from assets.profiles.attributes_config import load_attributes_config
 from assets.dbt_models.dbt_vars import build_dbt_vars
+from assets.profiles.attributes_config import load_attributes_config
 from core.settings import PROJECT_ROOT
 
 PROFILE_MODELS = "int_profile_attributes_survived+ consent"

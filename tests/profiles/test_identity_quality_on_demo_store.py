@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.dbt_models.dbt_vars import build_dbt_vars
 from assets.ingest.batch_loader import ingest_source
 from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import load_sources_config
-from assets.dbt_models.dbt_vars import build_dbt_vars
 from assets.profiles.identity_quality import measure_identity_quality
 from core.settings import PROJECT_ROOT
 from demo_store import generate_store
