@@ -70,8 +70,10 @@ final as (
         median_days,
         expected_next_purchase_date,
         as_of_date,
-        cast({{ dbt.datediff('as_of_date', 'expected_next_purchase_date', 'day') }} as integer)
-            as days_until_expected,
+        cast(
+            {{ dbt.datediff('as_of_date', 'expected_next_purchase_date', 'day') }}
+            as integer
+        ) as days_until_expected,
         expected_next_purchase_date < as_of_date as is_overdue
     from expected
 )

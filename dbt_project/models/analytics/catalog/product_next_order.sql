@@ -44,49 +44,28 @@ next_moment_products as (
     from order_products
 ),
 
--- Every (order with X, product of its next order), and each order with no next order once with no product.
-followed as (
-    select
-        order_products.order_key,
-        order_products.product_id,
-        order_products.ordered_at < order_products.last_ordered_at as has_next_order,
-        next_moment_products.product_id as next_product_id
-    from order_products
-    left join next_moment_products
-        on
-            order_products.profile_id = next_moment_products.profile_id
-            and next_moment_products.order_number = order_products.order_number + 1
-),
-
--- Both grains in one pass: per X (next_product_id rolled up) and per (X, Y).
-counted as (
-    select
-        product_id,
-        next_product_id,
-        grouping(next_product_id) as is_product_total,
-        count(distinct order_key) as orders_with_product,
-        count(distinct case when has_next_order then order_key end) as orders_followed,
-        count(*) as next_orders_with_product
-    from followed
-    group by grouping sets ((product_id), (product_id, next_product_id))
-),
-
 product_totals as (
     select
         product_id,
-        orders_with_product,
-        orders_followed
-    from counted
-    where is_product_total = 1
+        count(*) as orders_with_product,
+        sum(case when ordered_at < last_ordered_at then 1 else 0 end) as orders_followed
+    from order_products
+    group by product_id
 ),
 
+-- Every (order with X, product of its next order): rows are distinct, so count(*) counts orders with X.
 pairs as (
     select
-        product_id,
-        next_product_id,
-        next_orders_with_product
-    from counted
-    where is_product_total = 0 and next_product_id is not null
+        order_products.product_id,
+        next_moment_products.product_id as next_product_id,
+        count(*) as next_orders_with_product
+    from order_products
+    inner join next_moment_products
+        on
+            order_products.profile_id = next_moment_products.profile_id
+            and next_moment_products.order_number = order_products.order_number + 1
+    group by order_products.product_id, next_moment_products.product_id
+    having count(*) >= {{ min_orders }}
 ),
 
 final as (
@@ -97,14 +76,13 @@ final as (
         next_names.product_name as next_product_name,
         pairs.product_id = pairs.next_product_id as is_same_product,
         product_totals.orders_with_product,
-        product_totals.orders_followed,
+        cast(product_totals.orders_followed as bigint) as orders_followed,
         pairs.next_orders_with_product,
         cast(pairs.next_orders_with_product as {{ cdp.type_double() }}) / product_totals.orders_followed as share
     from pairs
     inner join product_totals on pairs.product_id = product_totals.product_id
     inner join product_names on pairs.product_id = product_names.product_id
     inner join product_names as next_names on pairs.next_product_id = next_names.product_id
-    where pairs.next_orders_with_product >= {{ min_orders }}
 )
 
 select * from final

@@ -5,7 +5,12 @@
 -#}
 with
 
-kept_lines as (
+product_lines as (
+    {{ cdp.catalog_order_lines() }}
+),
+
+-- The lines again, named at this read (a CTE read twice would be held whole in memory).
+category_lines as (
     {{ cdp.catalog_order_lines() }}
 ),
 
@@ -13,52 +18,62 @@ product_names as (
     {{ cdp.catalog_product_names() }}
 ),
 
-named_lines as (
+product_totals as (
     select
-        kept_lines.order_key,
-        kept_lines.profile_id,
-        kept_lines.ordered_at,
-        kept_lines.product_id,
-        kept_lines.quantity,
-        kept_lines.line_total,
-        kept_lines.currency,
-        product_names.category
-    from kept_lines
-    inner join product_names on kept_lines.product_id = product_names.product_id
+        'product' as grain,
+        product_lines.product_id,
+        product_names.product_name,
+        product_names.category,
+        count(distinct product_lines.order_key) as orders,
+        sum(product_lines.quantity) as units,
+        sum(product_lines.line_total) as revenue,
+        count(distinct product_lines.profile_id) as customers,
+        count(distinct product_lines.currency) as currency_count,
+        min(product_lines.ordered_at) as first_ordered_at,
+        max(product_lines.ordered_at) as last_ordered_at
+    from product_lines
+    inner join product_names on product_lines.product_id = product_names.product_id
+    group by product_lines.product_id, product_names.product_name, product_names.category
 ),
 
--- One pass over the lines for both grains; grouping() tells a category total from a product row.
-totals as (
+category_totals as (
     select
-        product_id,
-        category,
-        grouping(product_id) as is_category_total,
-        count(distinct order_key) as orders,
-        sum(quantity) as units,
-        sum(line_total) as revenue,
-        count(distinct profile_id) as customers,
-        count(distinct currency) as currency_count,
-        min(ordered_at) as first_ordered_at,
-        max(ordered_at) as last_ordered_at
-    from named_lines
-    group by grouping sets ((product_id, category), (category))
+        'category' as grain,
+        cast(null as varchar) as product_id,
+        cast(null as varchar) as product_name,
+        product_names.category,
+        count(distinct category_lines.order_key) as orders,
+        sum(category_lines.quantity) as units,
+        sum(category_lines.line_total) as revenue,
+        count(distinct category_lines.profile_id) as customers,
+        count(distinct category_lines.currency) as currency_count,
+        min(category_lines.ordered_at) as first_ordered_at,
+        max(category_lines.ordered_at) as last_ordered_at
+    from category_lines
+    inner join product_names on category_lines.product_id = product_names.product_id
+    group by product_names.category
+),
+
+totals as (
+    select * from product_totals
+    union all
+    select * from category_totals
 ),
 
 final as (
     select
-        case when totals.is_category_total = 1 then 'category' else 'product' end as grain,
-        totals.product_id,
-        product_names.product_name,
-        totals.category,
-        totals.orders,
-        cast(coalesce(totals.units, 0) as bigint) as units,
-        cast(coalesce(totals.revenue, 0) as decimal(18, 2)) as revenue,
-        totals.customers,
-        totals.currency_count,
-        totals.first_ordered_at,
-        totals.last_ordered_at
+        grain,
+        product_id,
+        product_name,
+        category,
+        orders,
+        cast(coalesce(units, 0) as bigint) as units,
+        cast(coalesce(revenue, 0) as decimal(18, 2)) as revenue,
+        customers,
+        currency_count,
+        first_ordered_at,
+        last_ordered_at
     from totals
-    left join product_names on totals.product_id = product_names.product_id
 )
 
 select * from final
