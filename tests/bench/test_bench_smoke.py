@@ -23,7 +23,9 @@ SMOKE_SCALE = "5k"  # 20k took 113 s on a loaded 2-core machine; the budget is 9
 EXPECTED_STAGES = [
     "generate",
     "reference segment_events", "reference shopify_orders", "reference woocommerce_orders",
-    "ingest segment_events", "ingest shopify_orders", "ingest woocommerce_orders", "ingest crm_profiles",
+    "reference legacy_pos_orders",
+    "ingest segment_events", "ingest shopify_orders", "ingest woocommerce_orders", "ingest legacy_pos_orders",
+    "ingest crm_profiles",
     "ingest product_catalog",
     *(stage_name for stage_name, _ in DBT_LAYERS),
     ANALYTICS_STAGE, CLV_STAGE, SEGMENTS_STAGE, REFERENCE_STAGE,
@@ -90,7 +92,10 @@ def test_report_states_ratio_quality_and_iterations(smoke_report: str) -> None:
 @pytest.mark.slow
 def test_every_source_balances(smoke_report: str) -> None:
     counts = _table_rows(smoke_report, "| source |")
-    assert set(counts) == {"segment_events", "shopify_orders", "woocommerce_orders", "crm_profiles", "product_catalog"}
+    assert set(counts) == {
+        "segment_events", "shopify_orders", "woocommerce_orders", "legacy_pos_orders", "crm_profiles",
+        "product_catalog",
+    }
     for source, cells in counts.items():
         read, loaded, duplicates, quarantined = (int(cell.replace(",", "")) for cell in cells[1:5])
         assert read > 0, source

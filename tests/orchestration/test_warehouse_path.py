@@ -10,8 +10,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+import assets.dbt_models
 import assets.ingest
-import assets.profiles
+import assets.intelligence
 from assets.dbt_models.bridge import DBT_PROJECT, dbt_resource
 from connectors.warehouse.resource import WarehouseResource
 from core.settings import PROJECT_ROOT
@@ -19,6 +20,13 @@ from demo_store import generate_store
 
 # Tables ingest creates besides the dbt sources.
 RAW_BOOKKEEPING = {("raw", "quarantine"), ("raw", "ingested_files")}
+# Tables the Python assets of the intelligence group write beside the dbt models.
+PYTHON_ANALYTICS = {
+    ("analytics", table) for table in (
+        "customer_clv", "clv_model", "clv_example_profiles",
+        "segment_membership", "segment_membership_history", "segment_clv_attributes",
+    )
+}
 
 
 def expected_relations() -> set[tuple[str, str]]:
@@ -30,7 +38,7 @@ def expected_relations() -> set[tuple[str, str]]:
         if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral"
     }
     sources = {(source["schema"], source["identifier"]) for source in manifest["sources"].values()}
-    return models | sources | RAW_BOOKKEEPING
+    return models | sources | RAW_BOOKKEEPING | PYTHON_ANALYTICS
 
 
 def relations(path) -> set[tuple[str, str]]:
@@ -45,13 +53,13 @@ def relations(path) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory):
     out = tmp_path_factory.mktemp("store")
-    generate_store(out, profiles=200, seed=7)
+    generate_store(out, profiles=600, seed=7)
     return out / "landing"
 
 
 @pytest.mark.slow
 def test_ingest_and_dbt_both_build_in_the_resources_file_not_the_environments(
-    landing, warehouse_path, tmp_path, monkeypatch
+    landing, warehouse_path, tmp_path, small_store_config, monkeypatch
 ):
     # The environment names another file (already holding empty raw tables) and a limit DuckDB rejects; the
     # resource names the warehouse and a valid limit. Everything must follow the resource.
@@ -63,7 +71,7 @@ def test_ingest_and_dbt_both_build_in_the_resources_file_not_the_environments(
     resource_file.parent.mkdir()
 
     result = dg.materialize(
-        [*assets.ingest.ASSETS, *assets.profiles.ASSETS],
+        [*assets.ingest.ASSETS, *assets.dbt_models.ASSETS, *assets.intelligence.ASSETS],
         resources={
             "warehouse": WarehouseResource(path=str(resource_file), memory_limit="1GB"),
             "dbt": dbt_resource(),
@@ -72,7 +80,7 @@ def test_ingest_and_dbt_both_build_in_the_resources_file_not_the_environments(
 
     assert result.success
     wanted = expected_relations()
-    assert {schema for schema, _ in wanted} >= {"raw", "staging", "intermediate", "marts"}
+    assert {schema for schema, _ in wanted} >= {"raw", "staging", "intermediate", "marts", "analytics"}
     assert wanted - relations(resource_file) == set()
     assert relations(environment_file) == environment_tables, "dbt or ingest wrote into CDP_WAREHOUSE's file"
     with duckdb.connect(str(resource_file), read_only=True) as con:

@@ -125,7 +125,7 @@ def built(warehouse_path: Path, run_dbt, tmp_path: Path, create_stand_in) -> Pat
     ])
     con.close()
     dbt_vars = {"cdp_attributes": load_attributes_config(config_dir).as_dbt_var(), "cdp_metrics": []}
-    run_dbt("run", "--select", PROFILE_MODELS, dbt_vars=dbt_vars)
+    run_dbt("run", "--select", PROFILE_MODELS, "--exclude", "path:models/analytics", dbt_vars=dbt_vars)
     return warehouse_path
 
 

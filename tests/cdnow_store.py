@@ -1,8 +1,9 @@
 """The published CDNOW sample (Fader, Hardie and Lee) as a store's one-row-per-order export, for tests that need a
 real purchase history with known answers: 6,919 purchases of 2,357 customers, January 1997 to June 1998.
 
-Plain helpers, not fixtures. The sample ships in the `lifetimes` package folder; it is read as a file, since
-`lifetimes.datasets` imports `pkg_resources`, gone from current setuptools (FACTS.md).
+Plain helpers, not fixtures, beside the root conftest.py so every test folder imports them. The sample ships in
+the `lifetimes` package folder; it is read as a file, since `lifetimes.datasets` imports `pkg_resources`, gone from
+current setuptools (FACTS.md).
 """
 
 from __future__ import annotations
