@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
 
-RFM_MODELS = ("customer_rfm", "rfm_group_sizes", "rfm_transitions", "customer_rfm_current")
-UTC = timezone.utc
+SCORING_MODELS = ("rfm_customer_spans", "rfm_snapshots", "customer_rfm")
+RFM_MODELS = (*SCORING_MODELS, "rfm_group_sizes", "rfm_transitions", "customer_rfm_current")
 
 # (profile, ordered_at, net_total). X is Champions at the end of February, then At Risk at the end of March and at the
 # as-of date; Y orders twice on one day (frequency counts orders); F's order at 23:30 on March 31 at UTC-2 is an
@@ -98,8 +98,8 @@ def group_of(recency: int, frequency: int, monetary: int) -> str:
     return "At Risk"
 
 
-def expected_snapshot(snapshot: date, lookback_days: int | None) -> dict[str, tuple]:
-    """profile -> (recency_days, frequency, monetary, recency_score, frequency_score, monetary_score, group)."""
+def expected_figures(snapshot: date, lookback_days: int | None) -> dict[str, tuple[int, int, float]]:
+    """profile -> (recency_days, frequency, monetary) of each customer with an order on or before `snapshot`."""
     figures = {}
     for profile in sorted({profile for profile, _, _ in ORDERS}):
         orders = [(at.astimezone(UTC).date(), value) for who, at, value in ORDERS if who == profile]
@@ -109,13 +109,25 @@ def expected_snapshot(snapshot: date, lookback_days: int | None) -> dict[str, tu
         counted = [value for day, value in orders
                    if lookback_days is None or day > snapshot - timedelta(days=lookback_days)]
         figures[profile] = ((snapshot - max(day for day, _ in orders)).days, len(counted), float(sum(counted)))
-    cutoffs = [[percentile([row[measure] for row in figures.values()], fraction) for fraction in (1 / 3, 2 / 3)]
-               for measure in range(3)]
+    return figures
+
+
+def expected_cutoffs(snapshot: date, lookback_days: int | None) -> list[float]:
+    """Lower and upper tercile of recency days, frequency and monetary, in that order."""
+    figures = expected_figures(snapshot, lookback_days)
+    return [percentile([row[measure] for row in figures.values()], fraction)
+            for measure in range(3) for fraction in (1 / 3, 2 / 3)]
+
+
+def expected_snapshot(snapshot: date, lookback_days: int | None) -> dict[str, tuple]:
+    """profile -> (recency_days, frequency, monetary, recency_score, frequency_score, monetary_score, group)."""
+    recency_low, recency_high, frequency_low, frequency_high, monetary_low, monetary_high = expected_cutoffs(
+        snapshot, lookback_days)
     scored = {}
-    for profile, (recency_days, frequency, monetary) in figures.items():
-        recency_score = 3 if recency_days < cutoffs[0][0] else 2 if recency_days < cutoffs[0][1] else 1
-        frequency_score = 3 if frequency > cutoffs[1][1] else 2 if frequency > cutoffs[1][0] else 1
-        monetary_score = 3 if monetary > cutoffs[2][1] else 2 if monetary > cutoffs[2][0] else 1
+    for profile, (recency_days, frequency, monetary) in expected_figures(snapshot, lookback_days).items():
+        recency_score = 3 if recency_days < recency_low else 2 if recency_days < recency_high else 1
+        frequency_score = 3 if frequency > frequency_high else 2 if frequency > frequency_low else 1
+        monetary_score = 3 if monetary > monetary_high else 2 if monetary > monetary_low else 1
         scored[profile] = (recency_days, frequency, monetary, recency_score, frequency_score, monetary_score,
                            group_of(recency_score, frequency_score, monetary_score))
     return scored
@@ -137,6 +149,16 @@ def test_scores_groups_sizes_transitions_and_current_group_match_a_hand_computat
     # The minimums hold at January 31 except for customers (3): it is a candidate, not a snapshot.
     assert len(expected_snapshot(CANDIDATES[0], lookback_days)) == 3
     expected = {snapshot: expected_snapshot(snapshot, lookback_days) for snapshot in SNAPSHOTS}
+    cutoffs = read(warehouse_path, """
+        select snapshot_date, previous_snapshot_date, is_latest_snapshot, customers, recency_low_cutoff,
+            recency_high_cutoff, frequency_low_cutoff, frequency_high_cutoff, monetary_low_cutoff, monetary_high_cutoff
+        from analytics.rfm_snapshots order by snapshot_date
+    """)
+    assert cutoffs == [
+        (snapshot, SNAPSHOTS[position - 1] if position else None, snapshot == SNAPSHOTS[-1],
+         len(expected[snapshot]), *map(pytest.approx, expected_cutoffs(snapshot, lookback_days)))
+        for position, snapshot in enumerate(SNAPSHOTS)
+    ]
     rows = read(warehouse_path, """
         select snapshot_date, profile_id, recency_days, frequency, monetary, recency_score, frequency_score,
             monetary_score, rfm_group, is_latest_snapshot, previous_snapshot_date, previous_snapshot_rfm_group
@@ -219,7 +241,7 @@ def test_week_and_quarter_snapshots_are_interval_ends_within_the_history(
         ("quarter", [date(2025, 4, 15)]),
     ]:
         config_dir = rfm_config(copy_config, snapshot_interval=interval, minimums={"customers": 1, "history_days": 0})
-        build_analytics("customer_rfm", config_dir=config_dir)
+        build_analytics(*SCORING_MODELS, config_dir=config_dir)
         rows = read(warehouse_path, "select distinct snapshot_date from analytics.customer_rfm order by 1")
         assert [row[0] for row in rows] == snapshots
 
@@ -247,7 +269,7 @@ def test_a_store_meeting_one_minimum_is_told_only_of_the_other(
     write_orders(warehouse_path, stand_in)
     config_dir = rfm_config(copy_config, minimums={"customers": 12, "history_days": 101})
     with pytest.raises(AssertionError) as failure:
-        build_analytics("customer_rfm", config_dir=config_dir)
+        build_analytics(*SCORING_MODELS, config_dir=config_dir)
     message = str(failure.value)
     assert "days of order history: 100, below the minimum of 101" in message
     assert "minimums.customers" not in message
