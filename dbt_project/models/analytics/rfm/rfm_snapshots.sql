@@ -81,7 +81,6 @@ snapshots as (
         >= {{ rfm.minimums.history_days }}
 ),
 
--- The percentiles hold every value of a snapshot in memory: only the three figures are placed in the snapshots.
 snapshot_figures as (
     select
         snapshots.snapshot_date,
@@ -95,16 +94,82 @@ snapshot_figures as (
             and snapshots.snapshot_date < customer_spans.valid_until
 ),
 
+-- The percentiles are read off how many customers hold each value: group-bys and sorts, which spill to disk, where a
+-- percentile aggregate holds every value of every snapshot in memory (at 2 million customers it ran out of 3 GB).
+value_counts as (
+    select
+        snapshot_date,
+        case
+            when grouping(recency_days) = 0 then 'recency'
+            when grouping(frequency) = 0 then 'frequency'
+            else 'monetary'
+        end as measure,
+        coalesce(
+            cast(recency_days as {{ cdp.type_double() }}), cast(frequency as {{ cdp.type_double() }}), monetary
+        ) as measure_value,
+        count(*) as customers
+    from snapshot_figures
+    group by grouping sets ((snapshot_date, recency_days), (snapshot_date, frequency), (snapshot_date, monetary))
+),
+
+-- Each value covers the 0-based ranks first_rank to last_rank of its snapshot's customers, ordered by value.
+value_ranks as (
+    select
+        snapshot_date,
+        measure,
+        measure_value,
+        sum(customers) over measure_running - customers as first_rank,
+        sum(customers) over measure_running - 1 as last_rank,
+        sum(customers) over (partition by snapshot_date, measure) - 1 as top_rank
+    from value_counts
+    window measure_running as (
+        partition by snapshot_date, measure order by measure_value
+        rows between unbounded preceding and current row
+    )
+),
+
+-- percentile_cont(p): the value at rank p x top_rank, interpolated between the ranks below and above it.
+positions as (
+    select
+        *,
+        {%- for name in ['low', 'high'] %}
+            {#- A double, as percentile_cont computes (a decimal literal times 6 can give 3.99... for 4). #}
+            {%- set position = "cast(" ~ cutoffs[loop.index0] ~ " as " ~ cdp.type_double() ~ ") * top_rank" %}
+        {{ position }} as {{ name }}_position,
+        floor({{ position }}) as {{ name }}_below,
+        least(floor({{ position }}) + 1, top_rank) as {{ name }}_above
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from value_ranks
+),
+
+measure_cutoffs as (
+    select
+        snapshot_date,
+        measure,
+        {%- for name in ['low', 'high'] %}
+        max(case when {{ name }}_below between first_rank and last_rank then measure_value end)
+        + (
+            max(case when {{ name }}_above between first_rank and last_rank then measure_value end)
+            - max(case when {{ name }}_below between first_rank and last_rank then measure_value end)
+        ) * max({{ name }}_position - {{ name }}_below) as {{ name }}_cutoff
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from positions
+    group by snapshot_date, measure
+),
+
 snapshot_cutoffs as (
     select
         snapshot_date,
-        percentile_cont({{ cutoffs[0] }}) within group (order by recency_days) as recency_low_cutoff,
-        percentile_cont({{ cutoffs[1] }}) within group (order by recency_days) as recency_high_cutoff,
-        percentile_cont({{ cutoffs[0] }}) within group (order by frequency) as frequency_low_cutoff,
-        percentile_cont({{ cutoffs[1] }}) within group (order by frequency) as frequency_high_cutoff,
-        percentile_cont({{ cutoffs[0] }}) within group (order by monetary) as monetary_low_cutoff,
-        percentile_cont({{ cutoffs[1] }}) within group (order by monetary) as monetary_high_cutoff
-    from snapshot_figures
+        {%- for measure in ['recency', 'frequency', 'monetary'] %}
+            {%- set outer_last = loop.last %}
+            {%- for name in ['low', 'high'] %}
+        max(case when measure = '{{ measure }}' then {{ name }}_cutoff end) as {{ measure }}_{{ name }}_cutoff
+        {{- "," if not (outer_last and loop.last) }}
+            {%- endfor %}
+        {%- endfor %}
+    from measure_cutoffs
     group by snapshot_date
 ),
 
