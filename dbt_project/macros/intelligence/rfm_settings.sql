@@ -24,7 +24,8 @@
     first order to the newest. Earlier snapshots below the minimums are left out by the model, not failed.
 -#}
 {% macro rfm_check_minimums(rfm) -%}
-    {%- if execute -%}
+    {#- Only when the model is built: `dbt compile` (and SQLFluff's dbt templater) may run over an empty warehouse. -#}
+    {%- if execute and flags.WHICH in ['run', 'build'] -%}
         {%- set order_date = cdp.utc_date('ordered_at') -%}
         {%- set figures_sql -%}
             with metric_orders as (

@@ -81,35 +81,28 @@ snapshots as (
         >= {{ rfm.minimums.history_days }}
 ),
 
-snapshot_figures as (
+-- The percentiles are read off how many customers hold each value: group-bys and sorts, which spill to disk, where a
+-- percentile aggregate holds every value of every snapshot in memory (at 2 million customers it ran out of 3 GB).
+-- Each figure places the spans in the snapshots by its own range join and counts as it goes, rather than keep one
+-- placement of every customer to be read three times.
+value_counts as (
+    {%- set recency_days = dbt.datediff('customer_spans.last_order_date', 'snapshots.snapshot_date', 'day') %}
+    {%- for measure, figure in [
+        ('recency', recency_days), ('frequency', 'customer_spans.frequency'), ('monetary', 'customer_spans.monetary')
+    ] %}
     select
         snapshots.snapshot_date,
-        {{ dbt.datediff('customer_spans.last_order_date', 'snapshots.snapshot_date', 'day') }} as recency_days,
-        customer_spans.frequency,
-        customer_spans.monetary
+        '{{ measure }}' as measure,
+        cast({{ figure }} as {{ cdp.type_double() }}) as measure_value,
+        count(*) as customers
     from snapshots
     inner join {{ ref('rfm_customer_spans') }} as customer_spans
         on
             snapshots.snapshot_date >= customer_spans.valid_from
             and snapshots.snapshot_date < customer_spans.valid_until
-),
-
--- The percentiles are read off how many customers hold each value: group-bys and sorts, which spill to disk, where a
--- percentile aggregate holds every value of every snapshot in memory (at 2 million customers it ran out of 3 GB).
-value_counts as (
-    select
-        snapshot_date,
-        case
-            when grouping(recency_days) = 0 then 'recency'
-            when grouping(frequency) = 0 then 'frequency'
-            else 'monetary'
-        end as measure,
-        coalesce(
-            cast(recency_days as {{ cdp.type_double() }}), cast(frequency as {{ cdp.type_double() }}), monetary
-        ) as measure_value,
-        count(*) as customers
-    from snapshot_figures
-    group by grouping sets ((snapshot_date, recency_days), (snapshot_date, frequency), (snapshot_date, monetary))
+    group by snapshots.snapshot_date, {{ figure }}
+    {{- "\n    union all" if not loop.last }}
+    {%- endfor %}
 ),
 
 -- Each value covers the 0-based ranks first_rank to last_rank of its snapshot's customers, ordered by value.
