@@ -19,6 +19,47 @@ def warehouse_overview(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, i
     ]
 
 
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0] > 0
+
+
+def intelligence_overview(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The CLV fit with its back-test, the RFM groups and the segments' sizes, as lines; none for a table not built."""
+    lines = []
+    if _has_table(con, "analytics", "clv_model"):
+        (model, as_of, customers, repeat, holdout, predicted, actual, baseline, predicted_revenue, actual_revenue,
+         baseline_revenue) = con.execute(
+            "select frequency_model, as_of_date, customers, repeat_buyers, backtest_holdout_days, "
+            "backtest_predicted_orders, backtest_actual_orders, backtest_baseline_orders, "
+            "backtest_predicted_revenue, backtest_actual_revenue, backtest_baseline_revenue "
+            "from analytics.clv_model order by fitted_at desc limit 1"
+        ).fetchone()
+        lines += [
+            f"  CLV (analytics.customer_clv): {model} + Gamma-Gamma as of {as_of:%Y-%m-%d}, {customers:,} customers, "
+            f"{repeat:,} repeat buyers",
+            f"    back-test over the last {holdout} days: orders predicted {predicted:,.0f}, actual {actual:,.0f}, "
+            f"naive baseline {baseline:,.0f}; revenue predicted {predicted_revenue:,.0f}, actual "
+            f"{actual_revenue:,.0f}, baseline {baseline_revenue:,.0f}",
+        ]
+    if _has_table(con, "analytics", "customer_rfm_current"):
+        groups = con.execute(
+            "select rfm_group, count(*) from analytics.customer_rfm_current group by 1 order by 2 desc"
+        ).fetchall()
+        lines.append("  RFM groups (analytics.customer_rfm_current): "
+                     + ", ".join(f"{group} {count:,}" for group, count in groups))
+    if _has_table(con, "analytics", "segment_membership"):
+        segments = con.execute(
+            "select segment_name, count(*), count(*) filter (where is_activatable) "
+            "from analytics.segment_membership group by 1 order by 1"
+        ).fetchall()
+        lines.append("  Segments and lists (analytics.segment_membership): "
+                     + "; ".join(f"{name} {members:,} ({activatable:,} activatable)"
+                                 for name, members, activatable in segments))
+    return lines
+
+
 def main() -> None:
     settings = load_settings()
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
@@ -28,6 +69,7 @@ def main() -> None:
             "select source_name, split_part(reason, ':', 1) as rule, count(*) from raw.quarantine "
             "group by all order by 1, 3 desc"
         ).fetchall()
+        intelligence = intelligence_overview(con)
     finally:
         con.close()
     print(f"\nWarehouse: {settings.warehouse_path}")
@@ -36,6 +78,9 @@ def main() -> None:
     print("\nQuarantined records (raw.quarantine, with file, line and reason):")
     for source, rule, count in reasons:
         print(f"  {source:<22} {rule:<45} {count:>8,}")
+    if intelligence:
+        print("\nCustomer intelligence (schema analytics):")
+        print("\n".join(intelligence))
     print(f"\nLanding zone: {settings.landing_dir}")
     print(f"Ground truth: {settings.landing_dir.parent / 'ground_truth'}")
     # The file just summarized, never a fixed path: CDP_WAREHOUSE may point elsewhere.
