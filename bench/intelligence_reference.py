@@ -17,11 +17,18 @@ from assets.intelligence.rfm_config import RfmConfig
 
 @dataclass(frozen=True)
 class FigureReference:
-    """One SQL figure: the dbt model computing it, and the hand-written query for the same rows."""
+    """One SQL figure: the dbt model computing it, and the hand-written query for the same rows. `upstream` names the
+    analytics models the model reads, which the reference computes itself: their time counts toward the figure."""
 
     figure: str
     model: str
     sql: str
+    upstream: tuple[str, ...] = ()
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Every model whose SQL makes the figure, in build order."""
+        return (*self.upstream, self.model)
 
 
 # The order days of the built-in net orders: a purchase is a UTC day with orders of a profile.
@@ -131,7 +138,8 @@ def rfm_reference(config: RfmConfig) -> list[FigureReference]:
         )
         select *, case r * 100 + f * 10 + m {groups} end as rfm_group from scored
     """
-    return [FigureReference("RFM scores per snapshot", "customer_rfm", sql)]
+    return [FigureReference("RFM scores per snapshot", "customer_rfm", sql,
+                            upstream=("rfm_customer_spans", "rfm_snapshots"))]
 
 
 # Kept order lines: orders not cancelled, lines naming a product.
@@ -219,5 +227,6 @@ def catalog_references(config: CatalogConfig) -> list[FigureReference]:
         FigureReference("product repeat timing", "product_repeat_timing", gaps),
         FigureReference("product next order", "product_next_order", next_order),
         FigureReference("products in the same cart", "product_same_cart", same_cart),
-        FigureReference("customer next product", "customer_next_product", next_product),
+        FigureReference("customer next product", "customer_next_product", next_product,
+                        upstream=("product_repeat_timing",)),
     ]

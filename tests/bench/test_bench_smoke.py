@@ -114,7 +114,7 @@ def test_each_intelligence_figure_has_a_ratio_and_the_reference_gives_the_same_r
     figures = _table_rows(smoke_report, "| figure |")
     models = {cells[0].strip("`").removeprefix("analytics."): cells for cells in figures.values()}
     assert set(models) == EXPECTED_FIGURES
-    for model, (_, model_s, reference_s, ratio, rows) in models.items():
+    for model, (_, model_s, reference_s, ratio, rows, _dbt_s) in models.items():
         assert float(model_s) > 0 and float(reference_s) > 0, model
         assert re.fullmatch(rf"{_NUMBER}x", ratio), f"{model}: ratio {ratio}"
         ours, reference = rows.split(" / ")
