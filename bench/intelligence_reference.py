@@ -151,6 +151,16 @@ _LINES = """
 """
 
 
+# Each customer's purchase days of each product, and the gap from the one before.
+_PRODUCT_GAPS = f"""with lines as ({_LINES}),
+        days as (select distinct profile_id, product_id, day from lines),
+        gaps as (
+            select product_id, profile_id,
+                   day - lag(day) over (partition by profile_id, product_id order by day) as gap
+            from days
+        )"""
+
+
 def catalog_references(config: CatalogConfig) -> list[FigureReference]:
     """The five catalog tables, each by the shortest query a DuckDB user would write."""
     performance = f"""
@@ -161,13 +171,7 @@ def catalog_references(config: CatalogConfig) -> list[FigureReference]:
         group by grouping sets ((coalesce(p.category, 'none'), lines.product_id), (coalesce(p.category, 'none')))
     """
     gaps = f"""
-        with lines as ({_LINES}),
-        days as (select distinct profile_id, product_id, day from lines),
-        gaps as (
-            select product_id, profile_id,
-                   day - lag(day) over (partition by profile_id, product_id order by day) as gap
-            from days
-        )
+        {_PRODUCT_GAPS}
         select product_id, count(distinct profile_id) as customers,
                count(distinct profile_id) filter (where gap is not null) as repeat_customers, count(gap) as gaps,
                quantile_cont(gap, 0.25) as p25, median(gap) as median_days, quantile_cont(gap, 0.75) as p75
@@ -206,13 +210,7 @@ def catalog_references(config: CatalogConfig) -> list[FigureReference]:
         where pa.product_id = pairs.a and pb.product_id = pairs.b
     """
     next_product = f"""
-        with lines as ({_LINES}),
-        days as (select distinct profile_id, product_id, day from lines),
-        gaps as (
-            select product_id, profile_id,
-                   day - lag(day) over (partition by profile_id, product_id order by day) as gap
-            from days
-        ),
+        {_PRODUCT_GAPS},
         timing as (
             select product_id, median(gap) as median_days from gaps group by 1
             having count(distinct profile_id) filter (where gap is not null)

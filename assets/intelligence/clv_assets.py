@@ -3,13 +3,13 @@ and analytics.clv_example_profiles in one transaction (assets/intelligence/clv_t
 
 import dagster as dg
 
+from assets.intelligence.asset_specs import table_specs
 from assets.intelligence.clv_config import load_clv_config
 from assets.intelligence.clv_fit import ClvFitError
 from assets.intelligence.clv_tables import CLV_MODEL, CUSTOMER_CLV, EXAMPLE_PROFILES, build_clv_tables
 from connectors.warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from core.settings import load_settings
 
-OWNERS = ["team:data-platform"]
 CUSTOMER_CLV_KEY = dg.AssetKey(["analytics", "customer_clv"])
 CLV_MODEL_KEY = dg.AssetKey(["analytics", "clv_model"])
 EXAMPLE_PROFILES_KEY = dg.AssetKey(["analytics", "clv_example_profiles"])
@@ -35,11 +35,7 @@ def _metadata_value(value: object) -> object:
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(key, deps=DEPS, group_name="intelligence", description=description,
-                     kinds={"python", "duckdb"}, owners=OWNERS, tags={"domain": "intelligence"})
-        for key, description in _DESCRIPTIONS.items()
-    ],
+    specs=table_specs(_DESCRIPTIONS, DEPS),
     pool=WAREHOUSE_POOL,
 )
 def customer_clv(warehouse: WarehouseResource):

@@ -8,12 +8,12 @@ import datetime as dt
 
 import dagster as dg
 
+from assets.intelligence.asset_specs import table_specs
 from assets.intelligence.segments.membership import CLV_ATTRIBUTES, HISTORY, MEMBERSHIP, refresh_segments
 from assets.intelligence.segments.segments_config import load_segments_config
 from connectors.warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from core.settings import load_settings
 
-OWNERS = ["team:data-platform"]
 MEMBERSHIP_KEY = dg.AssetKey(["analytics", "segment_membership"])
 HISTORY_KEY = dg.AssetKey(["analytics", "segment_membership_history"])
 CLV_ATTRIBUTES_KEY = dg.AssetKey(["analytics", "segment_clv_attributes"])
@@ -42,11 +42,7 @@ def _run_started_at(context: dg.AssetExecutionContext) -> dt.datetime:
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(key, deps=DEPS, group_name="intelligence", description=description,
-                     kinds={"python", "duckdb"}, owners=OWNERS, tags={"domain": "intelligence"})
-        for key, description in _DESCRIPTIONS.items()
-    ],
+    specs=table_specs(_DESCRIPTIONS, DEPS),
     pool=WAREHOUSE_POOL,
 )
 def segments(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
