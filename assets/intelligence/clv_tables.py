@@ -76,6 +76,29 @@ def check_minimums(con: duckdb.DuckDBPyConnection, config: ClvConfig) -> None:
         raise ClvMinimumsError("CLV not fitted, nothing written; the store does not meet: " + "; ".join(unmet))
 
 
+def check_summaries_settings(con: duckdb.DuckDBPyConnection, config: ClvConfig) -> None:
+    """The summaries were built with this config's order metric, ranges and as-of date; a ClvFitError naming the
+    models to rebuild if not, so a changed config/clv.yaml never fits the summaries of the settings before it."""
+    checks = [
+        (SUMMARIES, ["order_metric", "historic_range_days"], [config.order_metric, config.historic_range_days]),
+        (BACKTEST_SUMMARIES, ["order_metric", "historic_range_days", "backtest_holdout_days"],
+         [config.order_metric, config.historic_range_days, config.backtest_holdout_days]),
+    ]
+    if config.as_of is not None:
+        checks.append((SUMMARIES, ["as_of_date"], [config.as_of]))
+    for table, columns, expected in checks:
+        built = con.execute(f"select distinct {', '.join(columns)} from {table}").fetchall()
+        if built and built != [tuple(expected)]:
+            found = "; ".join(", ".join(f"{name} {value}" for name, value in zip(columns, row, strict=True))
+                              for row in built)
+            wanted = ", ".join(f"{name} {value}" for name, value in zip(columns, expected, strict=True))
+            raise ClvFitError(
+                f"{table} was built with {found}, but {config.source_file or CLV_FILE} says {wanted}: materialize "
+                "analytics/clv_customer_summaries and analytics/clv_backtest_summaries (dbt) again first; "
+                "nothing written"
+            )
+
+
 def _frequency_groups(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     return con.execute(
         f"select frequency, recency_days, t_days, count(*) as customers from {table} group by all order by all"
@@ -251,6 +274,7 @@ EXAMPLE_PROFILES_SQL = f"""
 def build_clv_tables(con: duckdb.DuckDBPyConnection, config: ClvConfig) -> ClvRun:
     """Check, fit, back-test and write the three CLV tables in one transaction; ClvFitError (minimums included)
     before anything is written, and a rollback of all three on any error while writing."""
+    check_summaries_settings(con, config)
     check_minimums(con, config)
     frequency, value = _fit_models(con, SUMMARIES, config)
     backtest = _backtest(con, config)

@@ -204,3 +204,28 @@ def test_a_store_below_the_minimums_fails_naming_each_and_writes_nothing(warehou
     assert con.execute("select count(*) from information_schema.tables where table_name in "
                        "('clv_model', 'clv_example_profiles')").fetchone()[0] == 0
     con.close()
+
+
+def test_summaries_of_other_settings_are_refused_naming_what_to_rebuild(warehouse_path, stand_in, build_analytics):
+    # Regression: after a change of config/clv.yaml, materializing the CLV asset alone fitted the summaries dbt had
+    # built with the settings before.
+    _write_store(warehouse_path, stand_in, _simulated_orders(customers=600))
+    build_analytics("path:models/analytics/clv")
+    config = load_clv_config(Path(__file__).resolve().parents[2] / "config")
+    con = duckdb.connect(str(warehouse_path))
+    try:
+        for update, named in (
+            ({"historic_range_days": 365}, "historic_range_days 1500"),
+            ({"backtest_holdout_days": 30}, "backtest_holdout_days 90"),
+            ({"order_metric": "Placed Order (all revenue)"}, "order_metric Placed Order (net)"),
+            ({"as_of": datetime.date(2024, 6, 30)}, "as_of_date 2024-12-31"),
+        ):
+            with pytest.raises(clv_tables.ClvFitError) as failure:
+                build_clv_tables(con, config.model_copy(update=update))
+            assert named in str(failure.value), str(failure.value)
+            assert "analytics/clv_customer_summaries and analytics/clv_backtest_summaries" in str(failure.value)
+        assert con.execute("select count(*) from information_schema.tables where table_name in "
+                           "('customer_clv', 'clv_model', 'clv_example_profiles')").fetchone()[0] == 0
+        assert build_clv_tables(con, config).row_counts["analytics.customer_clv"] == 603
+    finally:
+        con.close()

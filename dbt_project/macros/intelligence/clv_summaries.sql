@@ -34,7 +34,8 @@
     the BTYD literature (lifetimes' summary_data_from_transaction_data): a purchase is a UTC day with orders, several
     orders on one day being one purchase; frequency = purchase days - 1 (repeat purchases); recency_days = last -
     first purchase day; t_days = end day - first purchase day; monetary_value = the mean value of the repeat
-    purchase days (0 for a one-time buyer, as lifetimes has it); historic_clv and historic_orders count every order.
+    purchase days (0 for a one-time buyer, as lifetimes has it); historic_clv and historic_orders count every order;
+    order_metric and historic_range_days say which settings built the row, so a fit checks it reads its own.
 -#}
 {% macro clv_summaries(settings, end_offset_days) -%}
     {%- set range_days = settings['historic_range_days'] | int -%}
@@ -108,6 +109,8 @@
         monetary_value,
         historic_clv,
         cast(historic_orders as bigint) as historic_orders,
-        as_of_date
+        as_of_date,
+        cast({{ cdp.sql_literal(settings['order_metric']) }} as {{ dbt.type_string() }}) as order_metric,
+        cast({{ range_days }} as integer) as historic_range_days
     from summaries
 {%- endmacro %}

@@ -58,7 +58,10 @@ final as (
         cast({{ dbt.dateadd('day', holdout_days, 'calibration.as_of_date') }} as date) as holdout_end_date,
         cast(coalesce(holdout.holdout_purchase_days, 0) as bigint) as holdout_purchase_days,
         cast(coalesce(holdout.holdout_orders, 0) as bigint) as holdout_orders,
-        cast(coalesce(holdout.holdout_revenue, 0) as {{ cdp.type_double() }}) as holdout_revenue
+        cast(coalesce(holdout.holdout_revenue, 0) as {{ cdp.type_double() }}) as holdout_revenue,
+        calibration.order_metric,
+        calibration.historic_range_days,
+        cast({{ holdout_days }} as integer) as backtest_holdout_days
     from calibration
     left join holdout
         on calibration.profile_id = holdout.profile_id
