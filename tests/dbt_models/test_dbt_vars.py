@@ -26,6 +26,12 @@ ATTRIBUTE_MODELS = {
     "profile_counts": {"active_window_days"},
 }
 METRIC_MODELS = ("metric_events", "metric_daily")
+# One model per intelligence var, with the config file it comes from.
+ANALYTICS_MODELS = {
+    "clv_customer_summaries": ("cdp_clv", "clv.yaml"),
+    "rfm_customer_spans": ("cdp_rfm", "rfm.yaml"),
+    "product_same_cart": ("cdp_catalog", "catalog.yaml"),
+}
 HOW_TO_PASS = "pass --vars from `python -m assets.dbt_models.dbt_vars`"
 
 
@@ -58,6 +64,22 @@ def test_a_var_without_a_setting_a_model_reads_fails_naming_the_setting(invoke_d
     failure = failure_of(invoke_dbt, dbt_dir, "compile", "--select", "profile_counts", dbt_vars=consent_only)
 
     assert "var cdp_attributes has no active_window_days (read by profile_counts)" in failure
+
+
+@pytest.mark.parametrize("model", ANALYTICS_MODELS)
+def test_every_intelligence_var_is_required_by_its_models(invoke_dbt, dbt_dir: Path, model: str) -> None:
+    var_name, config_file = ANALYTICS_MODELS[model]
+    failure = failure_of(invoke_dbt, dbt_dir, "compile", "--select", model, dbt_vars={})
+
+    assert f"var {var_name} is empty (read by {model}): {HOW_TO_PASS} (config/{config_file})" in failure
+
+
+def test_a_clv_var_without_its_settings_fails_naming_each(invoke_dbt, dbt_dir: Path) -> None:
+    failure = failure_of(invoke_dbt, dbt_dir, "compile", "--select", "clv_customer_summaries",
+                         dbt_vars={"cdp_clv": {"order_metric": "Placed Order (net)"}})
+
+    assert "var cdp_clv has no as_of, historic_range_days, backtest_holdout_days (read by clv_customer_summaries)" in (
+        failure)
 
 
 @pytest.mark.parametrize("model", METRIC_MODELS)

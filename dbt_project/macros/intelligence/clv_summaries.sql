@@ -1,22 +1,11 @@
 {#-
     Var `cdp_clv`, built from config/clv.yaml by assets/intelligence/clv_config.py: order_metric, as_of (a date or
     null for the newest order of the metric), historic_range_days and backtest_holdout_days. dbt_project.yml gives
-    it empty, so a run without the var fails naming it; parsing (nothing run) reads placeholders.
+    it empty, so a run without the var fails naming it (macro cdp.config_var); parsing (nothing run) reads nulls.
 -#}
 {% macro clv_settings() -%}
-    {%- set settings = var('cdp_clv') -%}
-    {%- set needed = ['order_metric', 'as_of', 'historic_range_days', 'backtest_holdout_days'] -%}
-    {%- if settings is not mapping or needed | reject('in', settings) | list -%}
-        {%- if execute -%}
-            {{ exceptions.raise_compiler_error(
-                "var cdp_clv is not set or lacks " ~ (needed | join(', ')) ~ " (read by " ~ model.name
-                ~ "): pass --vars from `python -m assets.dbt_models.dbt_vars` (config/clv.yaml)"
-            ) }}
-        {%- endif -%}
-        {{ return({'order_metric': 'Placed Order (net)', 'as_of': none, 'historic_range_days': 1,
-                   'backtest_holdout_days': 0}) }}
-    {%- endif -%}
-    {{ return(settings) }}
+    {{ return(cdp.config_var('cdp_clv', 'clv.yaml',
+                             ['order_metric', 'as_of', 'historic_range_days', 'backtest_holdout_days'])) }}
 {%- endmacro %}
 
 {#- SQL: the as-of date of CLV, a date: the configured `as_of`, else the UTC day of the newest order of the metric. -#}

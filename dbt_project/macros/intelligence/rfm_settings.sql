@@ -1,20 +1,9 @@
 {#-
     Var `cdp_rfm`, built from config/rfm.yaml by assets/intelligence/rfm_config.py (every default is there). A run
-    without it fails naming the var; parsing (no vars, nothing run) reads it as empty.
+    without it fails naming the var (macro cdp.config_var); parsing (no vars, nothing run) reads it as empty.
 -#}
 {% macro rfm_settings() -%}
-    {%- set rfm = var('cdp_rfm') -%}
-    {%- if rfm is not mapping or not rfm -%}
-        {%- if execute -%}
-            {{ exceptions.raise_compiler_error(
-                "var cdp_rfm " ~ ("is not a mapping" if rfm is not mapping else "is not set")
-                ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.dbt_models.dbt_vars`"
-                ~ " (config/rfm.yaml)"
-            ) }}
-        {%- endif -%}
-        {{ return({}) }}
-    {%- endif -%}
-    {{ return(rfm) }}
+    {{ return(cdp.config_var('cdp_rfm', 'rfm.yaml')) }}
 {%- endmacro %}
 
 {#-

@@ -6,22 +6,7 @@
     so nothing is iterated or compiled from it, and `dbt parse` builds the manifest; that SQL is never run.
 -#}
 {% macro profile_attribute_settings(keys) -%}
-    {%- set configured = var('cdp_attributes') -%}
-    {%- set settings = {} -%}
-    {%- if configured is mapping -%}{%- do settings.update(configured) -%}{%- endif -%}
-    {%- set missing = [] -%}
-    {%- for key in keys if key not in settings -%}
-        {%- do missing.append(key) -%}
-        {%- do settings.update({key: []}) -%}
-    {%- endfor -%}
-    {%- if execute and missing -%}
-        {{ exceptions.raise_compiler_error(
-            "var cdp_attributes " ~ ("has no " ~ missing | join(", ") if configured else "is empty")
-            ~ " (read by " ~ model.name ~ "): pass --vars from `python -m assets.dbt_models.dbt_vars`"
-            ~ " (config/profiles.yaml)"
-        ) }}
-    {%- endif -%}
-    {{ return(settings) }}
+    {{ return(cdp.config_var('cdp_attributes', 'profiles.yaml', keys, [])) }}
 {%- endmacro %}
 
 {#- (key, `relation.column`) pairs for json_object_of, one per configured item with a `name`. -#}
