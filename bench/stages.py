@@ -9,8 +9,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from assets.dbt_models.bridge import dbt_executable
 from assets.dbt_models.dbt_vars import build_dbt_vars
 from assets.dbt_models.invocation import dbt_invocation
@@ -18,7 +16,7 @@ from assets.ingest.batch_loader import IngestCounts, ingest_source
 from assets.ingest.raw_tables import create_raw_tables
 from assets.ingest.sources_config import Source, SourceFormat, load_sources_config
 from bench.measurements import BenchRun, StageClock, StageGroup
-from connectors.warehouse.duckdb_file import open_warehouse, qualified
+from connectors.warehouse.duckdb_file import open_warehouse, qualified, table_exists
 from core.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 from demo_store import generate_store
 
@@ -88,12 +86,6 @@ def record_ingest_counts(run: BenchRun, source: Source, counts: IngestCounts) ->
         run.events_read += counts.read
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0] > 0
-
-
 class BenchSetupError(Exception):
     """A run of some stages lacks what an earlier run should have left in the scratch folder."""
 
@@ -113,7 +105,7 @@ def read_ingest_counts(run: BenchRun, paths: ScratchPaths) -> None:
     if not paths.warehouse.exists():
         raise BenchSetupError(f"no warehouse at {paths.warehouse}: run the ingest stage first, with --keep")
     with open_warehouse(paths.warehouse) as con:
-        rows = [] if not _table_exists(con, "raw", "ingested_files") else con.execute(
+        rows = [] if not table_exists(con, "raw", "ingested_files") else con.execute(
             "select source_name, count(*), sum(rows_read), sum(rows_loaded), sum(rows_duplicate), "
             "sum(rows_quarantined) from raw.ingested_files group by source_name"
         ).fetchall()
@@ -219,7 +211,7 @@ def run_dbt_layer(selector: str, paths: ScratchPaths, dbt_vars: dict) -> str:
 def _count_rows(paths: ScratchPaths, schema: str, table: str) -> int | None:
     """Rows in `schema.table` of the warehouse, or None when dbt has not built it."""
     with open_warehouse(paths.warehouse) as con:
-        if not _table_exists(con, schema, table):
+        if not table_exists(con, schema, table):
             return None
         return con.execute(f"select count(*) from {qualified(schema, table)}").fetchone()[0]
 

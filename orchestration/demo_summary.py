@@ -2,7 +2,7 @@
 
 import duckdb
 
-from connectors.warehouse.duckdb_file import qualified
+from connectors.warehouse.duckdb_file import qualified, table_exists
 from core.settings import load_settings
 
 
@@ -19,16 +19,10 @@ def warehouse_overview(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, i
     ]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0] > 0
-
-
 def intelligence_overview(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The CLV fit with its back-test, the RFM groups and the segments' sizes, as lines; none for a table not built."""
     lines = []
-    if _has_table(con, "analytics", "clv_model"):
+    if table_exists(con, "analytics", "clv_model"):
         (model, as_of, customers, repeat, holdout, predicted, actual, baseline, predicted_revenue, actual_revenue,
          baseline_revenue) = con.execute(
             "select frequency_model, as_of_date, customers, repeat_buyers, backtest_holdout_days, "
@@ -43,13 +37,13 @@ def intelligence_overview(con: duckdb.DuckDBPyConnection) -> list[str]:
             f"naive baseline {baseline:,.0f}; revenue predicted {predicted_revenue:,.0f}, actual "
             f"{actual_revenue:,.0f}, baseline {baseline_revenue:,.0f}",
         ]
-    if _has_table(con, "analytics", "customer_rfm_current"):
+    if table_exists(con, "analytics", "customer_rfm_current"):
         groups = con.execute(
             "select rfm_group, count(*) from analytics.customer_rfm_current group by 1 order by 2 desc"
         ).fetchall()
         lines.append("  RFM groups (analytics.customer_rfm_current): "
                      + ", ".join(f"{group} {count:,}" for group, count in groups))
-    if _has_table(con, "analytics", "segment_membership"):
+    if table_exists(con, "analytics", "segment_membership"):
         segments = con.execute(
             "select segment_name, count(*), count(*) filter (where is_activatable) "
             "from analytics.segment_membership group by 1 order by 1"

@@ -1,4 +1,4 @@
-"""The embedded DuckDB warehouse: opening it the same way everywhere, and quoting identifiers."""
+"""The embedded DuckDB warehouse: opening it the same way everywhere, quoting identifiers, finding tables."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ def quote_ident(name: str) -> str:
 def qualified(schema: str, table: str) -> str:
     """`schema.table`, each part quoted."""
     return f"{quote_ident(schema)}.{quote_ident(table)}"
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether `schema.table` is a table or view of the warehouse."""
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0] > 0
 
 
 @contextmanager
