@@ -43,3 +43,15 @@
     ) as line_products
     left join {{ ref('products') }} as products on line_products.product_id = products.product_id
 {%- endmacro %}
+
+{#- The figures of product_performance over `lines` (rows of cdp.catalog_order_lines), for any grain: orders,
+    units, revenue, customers, currencies, first and last order time. -#}
+{% macro catalog_line_figures(lines) -%}
+        count(distinct {{ lines }}.order_key) as orders,
+        sum({{ lines }}.quantity) as units,
+        sum({{ lines }}.line_total) as revenue,
+        count(distinct {{ lines }}.profile_id) as customers,
+        count(distinct {{ lines }}.currency) as currency_count,
+        min({{ lines }}.ordered_at) as first_ordered_at,
+        max({{ lines }}.ordered_at) as last_ordered_at
+{%- endmacro %}

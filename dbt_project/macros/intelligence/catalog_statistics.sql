@@ -14,11 +14,3 @@
 {% macro duckdb__percentile_cont(expression, fraction) -%}
     quantile_cont({{ expression }}, {{ fraction }})
 {%- endmacro %}
-
-{#- Fails with every combination of `columns` that is on more than one row: the grain of a table of several keys. -#}
-{% test unique_column_combination(model, columns) %}
-select {{ columns | join(', ') }}, count(*) as row_count
-from {{ model }}
-group by {{ columns | join(', ') }}
-having count(*) > 1
-{% endtest %}

@@ -24,13 +24,7 @@ product_totals as (
         product_lines.product_id,
         product_names.product_name,
         product_names.category,
-        count(distinct product_lines.order_key) as orders,
-        sum(product_lines.quantity) as units,
-        sum(product_lines.line_total) as revenue,
-        count(distinct product_lines.profile_id) as customers,
-        count(distinct product_lines.currency) as currency_count,
-        min(product_lines.ordered_at) as first_ordered_at,
-        max(product_lines.ordered_at) as last_ordered_at
+        {{ cdp.catalog_line_figures('product_lines') }}
     from product_lines
     inner join product_names on product_lines.product_id = product_names.product_id
     group by product_lines.product_id, product_names.product_name, product_names.category
@@ -42,13 +36,7 @@ category_totals as (
         cast(null as varchar) as product_id,
         cast(null as varchar) as product_name,
         product_names.category,
-        count(distinct category_lines.order_key) as orders,
-        sum(category_lines.quantity) as units,
-        sum(category_lines.line_total) as revenue,
-        count(distinct category_lines.profile_id) as customers,
-        count(distinct category_lines.currency) as currency_count,
-        min(category_lines.ordered_at) as first_ordered_at,
-        max(category_lines.ordered_at) as last_ordered_at
+        {{ cdp.catalog_line_figures('category_lines') }}
     from category_lines
     inner join product_names on category_lines.product_id = product_names.product_id
     group by product_names.category
