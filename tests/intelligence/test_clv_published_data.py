@@ -9,6 +9,7 @@ metric, so 2,349 customers are fitted; the parameters move by less than 1 %.
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -33,9 +34,7 @@ def cdnow_clv(tmp_path_factory, invoke_dbt):
     """CDNOW landed, ingested, built through dbt with CLV as of the calibration end in weeks, and fitted."""
     root = tmp_path_factory.mktemp("cdnow_clv")
     landing, warehouse, config_dir = root / "landing", root / "warehouse.duckdb", root / "config"
-    config_dir.mkdir()
-    for path in (PROJECT_ROOT / "config").glob("*.yaml"):
-        (config_dir / path.name).write_text(path.read_text())
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
     clv_path = config_dir / "clv.yaml"
     clv_path.write_text(yaml.safe_dump({
         **yaml.safe_load(clv_path.read_text()),

@@ -20,12 +20,9 @@ from demo_store import generate_store
 
 # Tables ingest creates besides the dbt sources.
 RAW_BOOKKEEPING = {("raw", "quarantine"), ("raw", "ingested_files")}
-# Tables the Python assets of the intelligence group write beside the dbt models.
+# Tables the Python assets of the intelligence group write beside the dbt models: one per asset key.
 PYTHON_ANALYTICS = {
-    ("analytics", table) for table in (
-        "customer_clv", "clv_model", "clv_example_profiles",
-        "segment_membership", "segment_membership_history", "segment_clv_attributes",
-    )
+    tuple(key.path) for asset in assets.intelligence.ASSETS for key in asset.keys
 }
 
 
